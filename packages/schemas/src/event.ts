@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Every event type of SPEC's canonical event v1. */
+export const EVENT_TYPES = [
+  'ticket.created',
+  'ticket.reassigned',
+  'ticket.solved',
+  'ticket.reopened',
+  'ticket.closed',
+  'call.started',
+  'call.transferred',
+  'call.ended',
+  'billing.invoice_issued',
+  'billing.payment_failed',
+  'billing.payment_succeeded',
+  'billing.refund_issued',
+  'billing.dispute_opened',
+  'billing.plan_changed',
+  'billing.subscription_canceled',
+] as const;
+
+export const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'sms', 'billing'] as const;
+
+export const eventType = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof eventType>;
+
+const nonEmpty = (max: number) => z.string().min(1).max(max);
+
+export const customerIdentifiers = z
+  .object({
+    email: nonEmpty(320).optional(),
+    phone: nonEmpty(64).optional(),
+    billingId: nonEmpty(200).optional(),
+    crmId: nonEmpty(200).optional(),
+  })
+  .describe('At least one identifier of the customer; identifiers that occur together are linked.');
+
+/**
+ * The canonical event v1 as it arrives on the wire (SPEC "Canonical event").
+ * Structure only: identifier normalisation and the per-type rules live in validate.ts.
+ */
+export const canonicalEventV1 = z
+  .object({
+    id: nonEmpty(200).describe('Unique per producer: the idempotency key.'),
+    type: eventType,
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .describe('ISO 8601 with offset; stored in UTC with millisecond precision.'),
+    source: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, "_", "." or "-"')
+      .describe('System of record, lowercase.'),
+    customer: customerIdentifiers,
+    contactId: nonEmpty(200).optional().describe('Ticket or call id; required for ticket.* and call.*.'),
+    queue: nonEmpty(200).optional().describe('Queue or group as the source names it; for reassigned/transferred the queue the work moved to.'),
+    agent: nonEmpty(200).optional(),
+    channel: z.enum(CHANNELS),
+    direction: z.enum(['inbound', 'outbound']).optional().describe('Default inbound.'),
+    reason: nonEmpty(200).optional(),
+    attributes: z.record(z.string(), z.string()).optional(),
+  })
+  .meta({ title: 'Seamline canonical event v1', $id: 'https://seamline.dev/schemas/canonical-event.v1.json' });
+
+export type CanonicalEventInput = z.infer<typeof canonicalEventV1>;
+
+export interface CustomerIdentifiers {
+  email?: string;
+  phone?: string;
+  billingId?: string;
+  crmId?: string;
+}
+
+/** An accepted event after validation and normalisation: what Kafka carries and ClickHouse stores. */
+export interface CanonicalEvent {
+  id: string;
+  type: EventType;
+  /** UTC, ISO 8601 with milliseconds. */
+  occurredAt: string;
+  source: string;
+  customer: CustomerIdentifiers;
+  contactId?: string;
+  queue?: string;
+  agent?: string;
+  channel: (typeof CHANNELS)[number];
+  direction: 'inbound' | 'outbound';
+  reason?: string;
+  attributes?: Record<string, string>;
+}

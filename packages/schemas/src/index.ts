@@ -1,0 +1,4 @@
+export * from './event.ts';
+export * from './identifiers.ts';
+export * from './validate.ts';
+export * from './json-schema.ts';

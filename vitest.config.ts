@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// One run, two projects. chDB segfaults when loaded in several worker threads of one process,
+// so every test runs in the `forks` pool: each test file in a process of its own.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          pool: 'forks',
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          pool: 'forks',
+          include: ['packages/*/src/**/*.integration.test.ts', 'services/*/src/**/*.integration.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['infra/stack/vitest-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
