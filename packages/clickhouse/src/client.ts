@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from '@seamline/log';
+
+export interface ClickHouseSettings {
+  /** A ClickHouse server; unset means the embedded engine (chDB) on disk under dataDir. */
+  url?: string | undefined;
+  database: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** Data directory of the embedded engine. */
+  dataDir: string;
+}
+
+export type ClickHouseMode = 'server' | 'embedded';
+
+export interface ClickHouse {
+  client: ClickHouseClient;
+  mode: ClickHouseMode;
+  database: string;
+  /** Where the data is: the server URL (without credentials) or the embedded data path. */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Settings from the shared environment fragment (clickhouseEnv of @seamline/config). */
+export function clickhouseSettingsFromEnv(env: {
+  CLICKHOUSE_URL?: string | undefined;
+  CLICKHOUSE_DATABASE: string;
+  CLICKHOUSE_USER?: string | undefined;
+  CLICKHOUSE_PASSWORD?: string | undefined;
+  SEAMLINE_DATA_DIR: string;
+}): ClickHouseSettings {
+  return {
+    url: env.CLICKHOUSE_URL,
+    database: env.CLICKHOUSE_DATABASE,
+    username: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD,
+    dataDir: env.SEAMLINE_DATA_DIR,
+  };
+}
+
+const clickhouseSettings = { date_time_input_format: 'best_effort', output_format_json_quote_64bit_integers: 0 } as const;
+
+/**
+ * The one ClickHouse client factory. A server when `url` is set; otherwise chDB, loaded lazily
+ * because it costs about 220 MB and only the embedded mode needs it. Creates the database.
+ */
+export async function connectClickHouse(settings: ClickHouseSettings, logger?: Logger): Promise<ClickHouse> {
+  if (settings.url) {
+    // Credentials may also be in the URL (http://user:pass@host:8123); only set ones override it.
+    const credentials = {
+      ...(settings.username !== undefined && { username: settings.username }),
+      ...(settings.password !== undefined && { password: settings.password }),
+    };
+    const bootstrap = createClient({ url: settings.url, ...credentials });
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
+    await bootstrap.close();
+    const client = createClient({
+      url: settings.url,
+      ...credentials,
+      database: settings.database,
+      clickhouse_settings: clickhouseSettings,
+    });
+    const location = new URL(settings.url).origin;
+    logger?.info({ clickhouse: location, database: settings.database }, 'ClickHouse server');
+    return { client, mode: 'server', database: settings.database, location, close: () => client.close() };
+  }
+  const path = resolve(settings.dataDir, 'clickhouse');
+  mkdirSync(path, { recursive: true });
+  const { createChdbConnection } = await import('chdb/connection');
+  // chdb ships its own copy of @clickhouse/client-common's types; the runtime contract is the same.
+  const connection = createChdbConnection({ path }) as unknown as NonNullable<
+    NonNullable<Parameters<typeof createClient>[0]>['connection']
+  >;
+  const bootstrap = createClient({ connection });
+  await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
+  const client = createClient({ connection, database: settings.database, clickhouse_settings: clickhouseSettings });
+  logger?.info({ clickhouse: 'embedded', path, database: settings.database }, 'ClickHouse embedded engine (chDB)');
+  return { client, mode: 'embedded', database: settings.database, location: path, close: () => client.close() };
+}

@@ -1,0 +1,10 @@
+export {
+  clickhouseSettingsFromEnv,
+  connectClickHouse,
+  type ClickHouse,
+  type ClickHouseMode,
+  type ClickHouseSettings,
+} from './client.ts';
+export { migrate, readMigrations, type Migration } from './migrations.ts';
+export * from './tables/events.ts';
+export * from './tables/dead-letters.ts';

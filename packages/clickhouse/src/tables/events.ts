@@ -1,0 +1,125 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { CHANNELS, EVENT_TYPES, type CanonicalEvent } from '@seamline/schemas';
+import { z } from 'zod';
+
+export const EVENTS_TABLE = 'events_v1';
+
+/** A row of events_v1 as ClickHouse returns it (JSONEachRow). */
+export const eventRow = z.object({
+  id: z.string(),
+  type: z.enum(EVENT_TYPES),
+  occurred_at: z.string(),
+  source: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  billing_id: z.string().nullable(),
+  crm_id: z.string().nullable(),
+  contact_id: z.string().nullable(),
+  queue: z.string().nullable(),
+  agent: z.string().nullable(),
+  channel: z.enum(CHANNELS),
+  direction: z.enum(['inbound', 'outbound']),
+  reason: z.string().nullable(),
+  attributes: z.record(z.string(), z.string()),
+});
+export type EventRow = z.infer<typeof eventRow>;
+
+const COLUMNS = Object.keys(eventRow.shape).join(', ');
+
+export function toEventRow(event: CanonicalEvent): EventRow {
+  return {
+    id: event.id,
+    type: event.type,
+    occurred_at: event.occurredAt,
+    source: event.source,
+    email: event.customer.email ?? null,
+    phone: event.customer.phone ?? null,
+    billing_id: event.customer.billingId ?? null,
+    crm_id: event.customer.crmId ?? null,
+    contact_id: event.contactId ?? null,
+    queue: event.queue ?? null,
+    agent: event.agent ?? null,
+    channel: event.channel,
+    direction: event.direction,
+    reason: event.reason ?? null,
+    attributes: event.attributes ?? {},
+  };
+}
+
+/** ClickHouse prints DateTime64(3, 'UTC') as "2026-03-01 10:00:00.000". */
+function isoFromClickHouse(value: string): string {
+  return value.includes('T') ? new Date(value).toISOString() : `${value.replace(' ', 'T')}Z`;
+}
+
+export function fromEventRow(row: EventRow): CanonicalEvent {
+  const customer: CanonicalEvent['customer'] = {};
+  if (row.email !== null) customer.email = row.email;
+  if (row.phone !== null) customer.phone = row.phone;
+  if (row.billing_id !== null) customer.billingId = row.billing_id;
+  if (row.crm_id !== null) customer.crmId = row.crm_id;
+  const event: CanonicalEvent = {
+    id: row.id,
+    type: row.type,
+    occurredAt: isoFromClickHouse(row.occurred_at),
+    source: row.source,
+    customer,
+    channel: row.channel,
+    direction: row.direction,
+  };
+  if (row.contact_id !== null) event.contactId = row.contact_id;
+  if (row.queue !== null) event.queue = row.queue;
+  if (row.agent !== null) event.agent = row.agent;
+  if (row.reason !== null) event.reason = row.reason;
+  if (Object.keys(row.attributes).length > 0) event.attributes = row.attributes;
+  return event;
+}
+
+export interface StoreResult {
+  /** Events written now, in input order. */
+  stored: CanonicalEvent[];
+  /** Events whose id was already stored, or repeated within the batch. */
+  duplicates: number;
+}
+
+/**
+ * Writes the events whose id is not stored yet. Checking before writing makes a redelivered batch
+ * (after a crash between the insert and the offset commit) a no-op instead of a second copy.
+ */
+export async function storeNewEvents(client: ClickHouseClient, events: CanonicalEvent[]): Promise<StoreResult> {
+  const firstById = new Map<string, CanonicalEvent>();
+  for (const event of events) if (!firstById.has(event.id)) firstById.set(event.id, event);
+  let duplicates = events.length - firstById.size;
+  if (firstById.size === 0) return { stored: [], duplicates };
+  const existing = await client.query({
+    query: `SELECT id FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)}`,
+    query_params: { ids: [...firstById.keys()] },
+    format: 'JSONEachRow',
+  });
+  for (const { id } of await existing.json<{ id: string }>()) {
+    if (firstById.delete(id)) duplicates += 1;
+  }
+  const stored = [...firstById.values()];
+  if (stored.length > 0) {
+    await client.insert({ table: EVENTS_TABLE, values: stored.map(toEventRow), format: 'JSONEachRow' });
+  }
+  return { stored, duplicates };
+}
+
+/** Every stored event, each id once. */
+export async function readAllEvents(client: ClickHouseClient): Promise<CanonicalEvent[]> {
+  const result = await client.query({
+    query: `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} FINAL`,
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<unknown>();
+  return rows.map((row) => fromEventRow(eventRow.parse(row)));
+}
+
+export async function countEvents(client: ClickHouseClient): Promise<{ rows: number; ids: number }> {
+  const result = await client.query({
+    query: `SELECT count() AS rows, uniqExact(id) AS ids FROM ${EVENTS_TABLE}`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ rows: number | string; ids: number | string }>();
+  return { rows: Number(row?.rows ?? 0), ids: Number(row?.ids ?? 0) };
+}

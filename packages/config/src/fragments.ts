@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Variables shared by several services; each service's env.ts composes the ones it needs. */
+
+const csvList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1));
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: csvList.describe('Comma-separated host:port list of Kafka brokers.'),
+  KAFKA_CLIENT_ID: z.string().default('seamline'),
+};
+
+export const clickhouseEnv = {
+  CLICKHOUSE_URL: z
+    .url({ message: 'must be a URL such as http://localhost:8123' })
+    .optional()
+    .describe('ClickHouse server; unset means the embedded engine under SEAMLINE_DATA_DIR.'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+    .default('seamline'),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  SEAMLINE_DATA_DIR: z.string().default('./.seamline'),
+};
+
+export const logEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const httpEnv = (defaultPort: number) => ({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(0)
+    .max(65535, 'must be at most 65535')
+    .default(defaultPort),
+});
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 7d, 72h, 30m')
+  .transform((value) => {
+    const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
+    const units = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 } as const;
+    return Number(match![1]) * units[match![2] as keyof typeof units];
+  });
+
+export const metricsEnv = {
+  SEAMLINE_REPEAT_WINDOW: duration.prefault('7d').describe('Repeat window W.'),
+  SEAMLINE_BILLING_WINDOW: duration.prefault('72h').describe('Billing trigger window B.'),
+  SEAMLINE_ORG_MAP: z.string().optional().describe('Org map file (YAML or JSON).'),
+};
+
+export { duration as durationSchema };

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+
+/** A configuration that cannot start a service; its message names every bad variable and why. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly { variable: string; problem: string }[],
+  ) {
+    super(
+      `${service}: invalid configuration\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses environment variables with a zod object whose keys are the variable names.
+ * Empty strings count as unset, so `FOO=` falls back to the default like a missing FOO.
+ */
+export function loadConfig<S extends z.ZodType>(service: string, schema: S, env: Env): z.infer<S> {
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value;
+  }
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    variable: issue.path.map(String).join('.') || '(environment)',
+    problem: issue.message,
+  }));
+  throw new ConfigError(service, problems);
+}
+
+/**
+ * Loads config for a process entry point: on a ConfigError, prints the one message and exits 1,
+ * so a misconfigured service stops at start instead of failing later.
+ */
+export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S, env: Env): z.infer<S> {
+  try {
+    return loadConfig(service, schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import type { CanonicalEvent, EventType } from '@seamline/schemas';
+
+const CONTACT_START_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'ticket.created',
+  'ticket.reopened',
+  'call.started',
+]);
+const LEG_MOVE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['ticket.reassigned', 'call.transferred']);
+
+/** SPEC "Contact": an inbound ticket.created, ticket.reopened or call.started. */
+export function isContactStart(event: CanonicalEvent): boolean {
+  return event.direction === 'inbound' && CONTACT_START_TYPES.has(event.type);
+}
+
+/** A move of the work to another queue: a new leg of the contact it belongs to. */
+export function isLegMove(event: CanonicalEvent): boolean {
+  return LEG_MOVE_TYPES.has(event.type);
+}
+
+export function isBillingEvent(event: CanonicalEvent): boolean {
+  return event.type.startsWith('billing.');
+}
+
+/**
+ * The ticket or call an event is about. Keyed by source too: two systems may both have a
+ * "ticket 42", and they are different tickets.
+ */
+export function threadKey(event: CanonicalEvent): string | undefined {
+  return event.contactId === undefined ? undefined : `${event.source}\u0000${event.contactId}`;
+}
+
+/**
+ * The one event order used everywhere: (occurredAt, id). occurredAt of a CanonicalEvent is UTC
+ * ISO 8601 with milliseconds, fixed width, so comparing the strings compares the instants.
+ * Ids compare by code unit, not by locale, so the order is the same on every machine.
+ */
+export function compareEvents(a: CanonicalEvent, b: CanonicalEvent): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Events deduplicated by id and sorted by (occurredAt, id). When one id comes with two different
+ * payloads, the kept one must not depend on arrival order: the earliest occurredAt wins, then the
+ * smaller payload in key-sorted JSON.
+ */
+export function orderEvents(events: Iterable<CanonicalEvent>): CanonicalEvent[] {
+  const byId = new Map<string, CanonicalEvent>();
+  for (const event of events) {
+    const kept = byId.get(event.id);
+    if (kept === undefined || prefersOver(event, kept)) byId.set(event.id, event);
+  }
+  return [...byId.values()].sort(compareEvents);
+}
+
+function prefersOver(candidate: CanonicalEvent, kept: CanonicalEvent): boolean {
+  if (candidate === kept) return false;
+  if (candidate.occurredAt !== kept.occurredAt) return candidate.occurredAt < kept.occurredAt;
+  return sortedJson(candidate) < sortedJson(kept);
+}
+
+function sortedJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`).join(',')}}`;
+}

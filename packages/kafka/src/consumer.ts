@@ -1,0 +1,99 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from '@seamline/log';
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  timestamp: string;
+}
+
+/**
+ * The work done for one batch. It must resolve only after every write the batch needs is
+ * acknowledged: the loop commits the batch's offsets right after.
+ */
+export type BatchHandler = (messages: IncomingMessage[], heartbeat: () => Promise<void>) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handleBatch: BatchHandler;
+  logger: Logger;
+  /** Read topics from their start when the group has no committed offset (default true). */
+  fromBeginning?: boolean;
+}
+
+export interface BatchConsumer {
+  /** Stops fetching, lets the batch in progress finish and commit, then disconnects. */
+  stop(): Promise<void>;
+  consumer: Consumer;
+}
+
+/**
+ * The one consumer loop: eachBatch, handler first, offsets committed only after the handler
+ * resolved. A crash before the commit redelivers the batch; handlers are idempotent.
+ */
+export async function startBatchConsumer(options: BatchConsumerOptions): Promise<BatchConsumer> {
+  const { kafka, groupId, topics, handleBatch, logger } = options;
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytes: 16 << 20 });
+  await consumer.connect();
+  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const log = logger.child({ topic: batch.topic, partition: batch.partition });
+      const messages: IncomingMessage[] = batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key ? m.key.toString('utf8') : null,
+        value: m.value,
+        timestamp: m.timestamp,
+      }));
+      await handleBatch(messages, heartbeat);
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      resolveOffset(last);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      log.debug({ messages: messages.length, committed: last }, 'batch committed');
+      await heartbeat();
+    },
+  });
+  return {
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await consumer.disconnect();
+    },
+  };
+}
+
+/** Messages not yet consumed by a group, summed over partitions (the consumer lag). */
+export async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const committedByPartition = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
+    );
+    let lag = 0n;
+    for (const end of ends) {
+      const done = committedByPartition.get(end.partition) ?? -1n;
+      const start = BigInt(end.low);
+      lag += BigInt(end.high) - (done < 0n ? start : done);
+    }
+    return Number(lag);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,25 @@
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+
+export interface OutgoingMessage {
+  key: string;
+  value: string;
+}
+
+export interface EventProducer {
+  /** Resolves once every broker in the ISR acknowledged every message (acks = all). */
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An idempotent producer: a retry after a lost acknowledgement does not write a second copy. */
+export async function createEventProducer(kafka: Kafka): Promise<EventProducer> {
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  return {
+    async send(topic, messages) {
+      if (messages.length === 0) return;
+      await producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None });
+    },
+    close: () => producer.disconnect(),
+  };
+}
