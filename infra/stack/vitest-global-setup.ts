@@ -1,12 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import type {} from 'vitest';
-import { startStack, type Stack, type StackInfo } from './stack.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    stack: StackInfo;
-  }
-}
+import { startStack, type Stack } from './stack.ts';
+import type {} from './testing.ts';
 
 let stack: Stack | undefined;
 

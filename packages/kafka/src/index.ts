@@ -9,3 +9,4 @@ export {
   type IncomingMessage,
 } from './consumer.ts';
 export { TOPICS, type TopicName } from './topics.ts';
+export { deadLetterMessage, eventMessage } from './messages.ts';

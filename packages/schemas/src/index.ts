@@ -2,3 +2,4 @@ export * from './event.ts';
 export * from './identifiers.ts';
 export * from './validate.ts';
 export * from './json-schema.ts';
+export * from './dead-letter.ts';

@@ -1,19 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { z } from 'zod';
+import type { DeadLetter } from '@seamline/schemas';
 
 export const DEAD_LETTERS_TABLE = 'dead_letters_v1';
-
-/** A dead letter: input that could not be accepted, kept whole with why (SPEC "Bad input"). */
-export const deadLetter = z.object({
-  id: z.string().default(() => randomUUID()),
-  receivedAt: z.string(),
-  source: z.string(),
-  reason: z.string(),
-  path: z.string(),
-  payload: z.string(),
-});
-export type DeadLetter = z.infer<typeof deadLetter>;
 
 export async function storeDeadLetters(client: ClickHouseClient, letters: DeadLetter[]): Promise<void> {
   if (letters.length === 0) return;

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testStack } from '@seamline/infra/testing';
+import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
+import { openTestClickHouse } from '../testing.ts';
+import type { ClickHouse } from '../client.ts';
+import { migrate } from '../migrations.ts';
+import { countEvents, readAllEvents, storeNewEvents } from './events.ts';
+
+function event(id: string, extra: Record<string, unknown> = {}): CanonicalEvent {
+  const result = validateCanonicalEvent({
+    id,
+    type: 'ticket.created',
+    occurredAt: '2026-03-01T11:00:00+01:00',
+    source: 'zendesk',
+    customer: { email: ' Ann@Example.com ', phone: '+49 151 2345-678' },
+    contactId: `t-${id}`,
+    queue: 'Billing Tier 1',
+    channel: 'email',
+    ...extra,
+  });
+  if (!result.ok) throw new Error(result.rejection.reason);
+  return result.event;
+}
+
+describe('events table', () => {
+  let clickhouse: ClickHouse;
+  beforeAll(async () => {
+    clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
+  });
+  afterAll(async () => clickhouse?.close());
+
+  it('stores an event and reads it back exactly, in UTC with milliseconds', async () => {
+    const original = event('e1', { attributes: { plan: 'pro' }, reason: 'billing/double-charge' });
+    await storeNewEvents(clickhouse.client, [original]);
+    const [stored] = await readAllEvents(clickhouse.client);
+    expect(stored).toEqual(original);
+    expect(stored?.occurredAt).toBe('2026-03-01T10:00:00.000Z');
+    expect(stored?.customer).toEqual({ email: 'ann@example.com', phone: '+491512345678' });
+  });
+
+  it('stores each id once, whether repeated in a batch or delivered again later', async () => {
+    const first = await storeNewEvents(clickhouse.client, [event('e2'), event('e2'), event('e3')]);
+    expect(first.stored.map((e) => e.id)).toEqual(['e2', 'e3']);
+    expect(first.duplicates).toBe(1);
+    const again = await storeNewEvents(clickhouse.client, [event('e1'), event('e2'), event('e4')]);
+    expect(again.stored.map((e) => e.id)).toEqual(['e4']);
+    expect(again.duplicates).toBe(2);
+    expect(await countEvents(clickhouse.client)).toEqual({ rows: 4, ids: 4 });
+  });
+
+  it('applies migrations again without error or change', async () => {
+    await migrate(clickhouse.client);
+    expect(await countEvents(clickhouse.client)).toEqual({ rows: 4, ids: 4 });
+  });
+});

@@ -1,0 +1,102 @@
+import type { CanonicalEventInput } from '@seamline/schemas';
+import type { SampleCustomer } from './customer.ts';
+import type { Random } from './random.ts';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** Opening hours of the contact centre, UTC: [from, to) in hours. */
+const OFFICE_HOURS = [8, 20] as const;
+/** When people write e-mails and web forms. */
+export const WAKING_HOURS = [7, 23] as const;
+/** When the billing system runs its invoices and payment retries. */
+const NIGHT_RUN = [1, 5] as const;
+
+/** Counters behind the ids of the sample's source systems. They never repeat, so ids are unique. */
+export interface SourceSequences {
+  ticket: number;
+  call: number;
+  billingEvent: number;
+}
+
+interface Recorded {
+  at: number;
+  event: CanonicalEventInput;
+}
+
+function startOfDay(time: number): number {
+  return time - (time % DAY);
+}
+
+/**
+ * One customer's small story: a clock that only moves forward, and the events recorded on the
+ * way. Tickets, calls and billing events write into it; the generator then emits it in time order.
+ */
+export class Story {
+  private recorded: Recorded[] = [];
+
+  constructor(
+    readonly random: Random,
+    readonly customer: SampleCustomer,
+    readonly sequences: SourceSequences,
+    /** Milliseconds since the epoch. */
+    public now: number,
+  ) {}
+
+  /** The customer, or the work, waits a few minutes: no regard for the time of day. */
+  afterMinutes(min: number, max: number): void {
+    this.now += this.random.int(min * MINUTE, max * MINUTE);
+  }
+
+  /** An agent picks the work up again after a while; outside office hours it waits for the morning. */
+  agentLater(minMinutes: number, maxMinutes: number): void {
+    this.afterMinutes(minMinutes, maxMinutes);
+    this.now = this.within(OFFICE_HOURS, this.now);
+  }
+
+  /**
+   * The customer gets in touch again `minDays` to `maxDays` days later (0: later today if the hours
+   * allow, else tomorrow), at a random moment within `hours`.
+   */
+  laterDay(minDays: number, maxDays: number, hours: readonly [number, number] = OFFICE_HOURS): void {
+    const day = startOfDay(this.now) + this.random.int(minDays, maxDays) * DAY;
+    const earliest = Math.max(this.now + MINUTE, day + hours[0] * HOUR);
+    const closing = day + hours[1] * HOUR;
+    this.now = earliest < closing ? this.random.int(earliest, closing - 1) : this.within(hours, closing);
+  }
+
+  /** A run of the billing system `minDays` to `maxDays` nights on (0: the next run still ahead). */
+  nightRun(minDays = 0, maxDays = minDays): void {
+    this.laterDay(minDays, maxDays, NIGHT_RUN);
+  }
+
+  /** `time` if it falls within `hours`, else a moment early in the next opening. */
+  private within(hours: readonly [number, number], time: number): number {
+    const day = startOfDay(time);
+    const hour = (time - day) / HOUR;
+    if (hour >= hours[0] && hour < hours[1]) return time;
+    const nextOpening = day + hours[0] * HOUR + (hour >= hours[1] ? DAY : 0);
+    return nextOpening + this.random.int(0, 90 * MINUTE);
+  }
+
+  record(at: number, event: CanonicalEventInput): void {
+    this.recorded.push({ at, event });
+  }
+
+  /**
+   * The story's events in time order (stable: equal times keep the order they were told in),
+   * without those outside [from, to): the sample period cuts stories like a real export does.
+   */
+  eventsWithin(from: number, to: number): CanonicalEventInput[] {
+    const events: CanonicalEventInput[] = [];
+    for (const { at, event } of this.recorded.sort((a, b) => a.at - b.at)) {
+      if (at >= from && at < to) events.push(event);
+    }
+    return events;
+  }
+}
+
+export function isoTime(time: number): string {
+  return new Date(time).toISOString();
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '@seamline/log';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Largest accepted request body in bytes (fastify answers 413 above it). */
+  bodyLimit?: number;
+}
+
+/** The one fastify factory: our pino logger, a request id on every request and log line. */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  return Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 1 << 20,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: false,
+  });
+}
+
+/** A readiness check: resolves to a short status ("ok") or throws/returns a problem. */
+export type ReadinessCheck = () => Promise<boolean>;
+
+/**
+ * /healthz: the process is alive. /readyz: every named dependency answers; 503 otherwise, with
+ * which one failed, so an orchestrator routes traffic only to instances that can serve it.
+ */
+export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const results: Record<string, 'ok' | 'failing'> = {};
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        results[name] = await check().then(
+          (ok) => (ok ? 'ok' : 'failing'),
+          () => 'failing',
+        );
+      }),
+    );
+    const ready = Object.values(results).every((r) => r === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+  });
+}

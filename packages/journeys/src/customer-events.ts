@@ -1,0 +1,31 @@
+import type { CanonicalEvent } from '@seamline/schemas';
+import { isContactStart, isLegMove, threadKey } from './events.ts';
+import type { IdentityGraph } from './identity-graph.ts';
+
+/**
+ * Splits ordered events (see orderEvents) into each customer's events, in the same order.
+ *
+ * An event goes to the customer of its identifiers, with one exception: a ticket.reassigned or
+ * call.transferred goes to the customer of the contact it is a leg of (the latest earlier
+ * contact start of the same source and contactId), because SPEC ties legs to the ticket or
+ * call, not to the identifiers the move happens to carry. With this, each customer's events are
+ * everything needed to compute that customer's contacts and journeys on their own.
+ */
+export function groupEventsByCustomer(
+  orderedEvents: readonly CanonicalEvent[],
+  graph: IdentityGraph,
+): Map<string, CanonicalEvent[]> {
+  const byCustomer = new Map<string, CanonicalEvent[]>();
+  const contactOwner = new Map<string, string>();
+  for (const event of orderedEvents) {
+    const thread = threadKey(event);
+    let customerId: string | undefined;
+    if (thread !== undefined && isLegMove(event)) customerId = contactOwner.get(thread);
+    customerId ??= graph.customerOfEvent(event);
+    if (thread !== undefined && isContactStart(event)) contactOwner.set(thread, customerId);
+    const events = byCustomer.get(customerId);
+    if (events) events.push(event);
+    else byCustomer.set(customerId, [event]);
+  }
+  return byCustomer;
+}

@@ -1,0 +1,144 @@
+import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
+import { orderEvents } from './events.ts';
+import { stableId } from './ids.ts';
+
+export const DEFAULT_MAX_IDENTIFIERS = 50;
+
+/** A link the over-merging guard refused, kept for a person to review (SPEC "Canonical event"). */
+export interface RefusedLink {
+  eventId: string;
+  /** The identifier keys of the event, e.g. ["email:a@x.com", "phone:+4911111111"]. */
+  identifiers: string[];
+  reason: string;
+}
+
+export interface IdentityGraphOptions {
+  /** A link that would make one customer of more identifiers than this is refused. */
+  maxIdentifiers?: number;
+}
+
+export interface IdentityGraph {
+  /** Customer id -> its identifier keys, sorted. */
+  readonly customers: ReadonlyMap<string, readonly string[]>;
+  readonly refusedLinks: readonly RefusedLink[];
+  /** The customer an identifier key belongs to; a key the graph never saw is a customer of its own. */
+  customerOfIdentifier(key: string): string;
+  /**
+   * The customer an event belongs to: that of its first identifier, in the order email, phone,
+   * billingId, crmId. When all of an event's links were made, every identifier gives the same
+   * answer; when they were refused, the first identifier decides, so the choice is deterministic.
+   */
+  customerOfEvent(event: CanonicalEvent): string;
+}
+
+/** The stable customer id: derived from the smallest identifier key of the component. */
+export function customerIdOf(smallestIdentifier: string): string {
+  return stableId('cust', smallestIdentifier);
+}
+
+/** Union-find over identifier keys, by index; union by size so `find` stays near-constant. */
+class DisjointSets {
+  readonly keys: string[] = [];
+  private readonly indexOf = new Map<string, number>();
+  private readonly parent: number[] = [];
+  readonly size: number[] = [];
+
+  add(key: string): number {
+    const known = this.indexOf.get(key);
+    if (known !== undefined) return known;
+    const index = this.keys.length;
+    this.keys.push(key);
+    this.indexOf.set(key, index);
+    this.parent.push(index);
+    this.size.push(1);
+    return index;
+  }
+
+  index(key: string): number | undefined {
+    return this.indexOf.get(key);
+  }
+
+  find(index: number): number {
+    let node = index;
+    while (this.parent[node] !== node) {
+      const grandparent = this.parent[this.parent[node]!]!;
+      this.parent[node] = grandparent;
+      node = grandparent;
+    }
+    return node;
+  }
+
+  union(a: number, b: number): void {
+    let rootA = this.find(a);
+    let rootB = this.find(b);
+    if (rootA === rootB) return;
+    if (this.size[rootA]! < this.size[rootB]!) [rootA, rootB] = [rootB, rootA];
+    this.parent[rootB] = rootA;
+    this.size[rootA]! += this.size[rootB]!;
+  }
+}
+
+/**
+ * SPEC "Customer": connected components of identifiers that occur together in one event, over
+ * every event given (also those at or after asOf). The over-merging guard makes the result
+ * depend on the order links are learnt, so events are processed in (occurredAt, id) order,
+ * never in arrival order. An event's links are made all together or not at all: an event
+ * whose identifiers would form a customer of more than `maxIdentifiers` links nothing, is
+ * recorded, and still belongs to the customer of its first identifier.
+ */
+export function buildIdentityGraph(
+  events: Iterable<CanonicalEvent>,
+  options: IdentityGraphOptions = {},
+): IdentityGraph {
+  const maxIdentifiers = options.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS;
+  const sets = new DisjointSets();
+  const refusedLinks: RefusedLink[] = [];
+  for (const event of orderEvents(events)) {
+    const keys = identifierKeys(event.customer);
+    const roots = [...new Set(keys.map((key) => sets.find(sets.add(key))))];
+    if (roots.length < 2) continue;
+    const merged = roots.reduce((total, root) => total + sets.size[root]!, 0);
+    if (merged > maxIdentifiers) {
+      refusedLinks.push({
+        eventId: event.id,
+        identifiers: keys,
+        reason: `linking would make one customer of ${merged} identifiers (limit ${maxIdentifiers})`,
+      });
+      continue;
+    }
+    for (const root of roots.slice(1)) sets.union(roots[0]!, root);
+  }
+  return toGraph(sets, refusedLinks);
+}
+
+function toGraph(sets: DisjointSets, refusedLinks: RefusedLink[]): IdentityGraph {
+  const membersByRoot = new Map<number, string[]>();
+  sets.keys.forEach((key, index) => {
+    const root = sets.find(index);
+    const members = membersByRoot.get(root);
+    if (members) members.push(key);
+    else membersByRoot.set(root, [key]);
+  });
+  const customerByRoot = new Map<number, string>();
+  const customers = new Map<string, readonly string[]>();
+  for (const [root, members] of membersByRoot) {
+    members.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const customerId = customerIdOf(members[0]!);
+    customerByRoot.set(root, customerId);
+    customers.set(customerId, members);
+  }
+  const customerOfIdentifier = (key: string): string => {
+    const index = sets.index(key);
+    return index === undefined ? customerIdOf(key) : customerByRoot.get(sets.find(index))!;
+  };
+  return {
+    customers,
+    refusedLinks,
+    customerOfIdentifier,
+    customerOfEvent(event) {
+      const first = identifierKeys(event.customer)[0];
+      if (first === undefined) throw new Error(`event ${event.id} has no customer identifier`);
+      return customerOfIdentifier(first);
+    },
+  };
+}

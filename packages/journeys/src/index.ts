@@ -1,0 +1,63 @@
+// @seamline/journeys: the pure domain of Seamline. Events in, customers, contacts, journeys,
+// handoffs and SPEC's metrics out. No I/O except reading the org map file.
+export {
+  attributeQueue,
+  loadOrgMap,
+  parseOrgMap,
+  unmappedQueues,
+  orgMapSchema,
+  OrgMapError,
+  EMPTY_ORG_MAP,
+  UNASSIGNED,
+  UNMAPPED_SILO,
+  type Attribution,
+  type OrgMap,
+} from './org-map.ts';
+export { compareEvents, isBillingEvent, isContactStart, isLegMove, orderEvents } from './events.ts';
+export {
+  buildIdentityGraph,
+  customerIdOf,
+  DEFAULT_MAX_IDENTIFIERS,
+  type IdentityGraph,
+  type IdentityGraphOptions,
+  type RefusedLink,
+} from './identity-graph.ts';
+export { groupEventsByCustomer } from './customer-events.ts';
+export type { Leg } from './contacts.ts';
+export {
+  buildCustomerJourneys,
+  buildJourneys,
+  DEFAULT_BILLING_WINDOW_MS,
+  DEFAULT_REPEAT_WINDOW_MS,
+} from './journeys.ts';
+export type {
+  BillingTrigger,
+  Contact,
+  CustomerJourneys,
+  Handoff,
+  Journey,
+  JourneyModel,
+  JourneyOptions,
+} from './model.ts';
+export {
+  computeSummary,
+  computeTeams,
+  computeTransitions,
+  summarizeJourneys,
+  summarizeTeams,
+  summarizeTransitions,
+  type MetricParams,
+  type Period,
+} from './metrics.ts';
+export {
+  scopeSchema,
+  summarySchema,
+  teamSummarySchema,
+  teamsSchema,
+  transitionsSchema,
+  type Scope,
+  type Summary,
+  type TeamSummary,
+  type Teams,
+  type Transitions,
+} from './summary-schema.ts';

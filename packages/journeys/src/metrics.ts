@@ -1,0 +1,189 @@
+import type { CanonicalEvent } from '@seamline/schemas';
+import { buildJourneys } from './journeys.ts';
+import type { Handoff, JourneyModel, JourneyOptions } from './model.ts';
+import type { OrgMap } from './org-map.ts';
+import type { Scope, Summary, TeamSummary, Teams, Transitions } from './summary-schema.ts';
+
+/** The period [from, to) and the optional scope the figures are attributed to. */
+export interface Period {
+  from: Date;
+  to: Date;
+  /** Both given: a figure must match both. */
+  scope?: Scope;
+}
+
+export type MetricParams = Period & JourneyOptions;
+
+/** What one attribution key (the whole scope, or one team) is credited with. */
+interface Tally {
+  contacts: number;
+  repeatContacts: number;
+  matureContacts: number;
+  fcrContacts: number;
+  journeys: number;
+  journeyContacts: number;
+  crossSiloJourneys: number;
+  billingTriggeredJourneys: number;
+  handoffs: Handoff[];
+  /** Silos the key's team was seen in; one, unless the org map puts a team in two silos. */
+  silos: Set<string>;
+}
+
+const emptyTally = (): Tally => ({
+  contacts: 0,
+  repeatContacts: 0,
+  matureContacts: 0,
+  fcrContacts: 0,
+  journeys: 0,
+  journeyContacts: 0,
+  crossSiloJourneys: 0,
+  billingTriggeredJourneys: 0,
+  handoffs: [],
+  silos: new Set(),
+});
+
+type AttributionKey = (team: string, silo: string) => string | undefined;
+
+/**
+ * SPEC "Attribution and rates", in one pass: contacts, repeats and their handoffs go to the
+ * first team; mature contacts and FCR to the final team; journeys to the first team of their
+ * first contact. `keyOf` says which tally a team and silo count in (undefined: out of scope).
+ */
+function tally(model: JourneyModel, period: Period, keyOf: AttributionKey): Map<string, Tally> {
+  const from = period.from.toISOString();
+  const to = period.to.toISOString();
+  const tallies = new Map<string, Tally>();
+  const tallyFor = (team: string, silo: string): Tally | undefined => {
+    const key = keyOf(team, silo);
+    if (key === undefined) return undefined;
+    let found = tallies.get(key);
+    if (!found) tallies.set(key, (found = emptyTally()));
+    found.silos.add(silo);
+    return found;
+  };
+  for (const customer of model.customers) {
+    for (const contact of customer.contacts) {
+      if (contact.start < from || contact.start >= to) continue;
+      const byFirst = tallyFor(contact.firstTeam, contact.firstSilo);
+      if (byFirst) {
+        byFirst.contacts++;
+        if (contact.repeat) byFirst.repeatContacts++;
+        byFirst.handoffs.push(...contact.handoffs);
+      }
+      if (!contact.mature) continue;
+      const byFinal = tallyFor(contact.finalTeam, contact.finalSilo);
+      if (byFinal) {
+        byFinal.matureContacts++;
+        if (contact.resolvedAtFirstContact) byFinal.fcrContacts++;
+      }
+    }
+    for (const journey of customer.journeys) {
+      if (journey.start < from || journey.start >= to) continue;
+      const byFirst = tallyFor(journey.firstTeam, journey.firstSilo);
+      if (!byFirst) continue;
+      byFirst.journeys++;
+      byFirst.journeyContacts += journey.contactEventIds.length;
+      if (journey.crossSilo) byFirst.crossSiloJourneys++;
+      if (journey.billingTrigger) byFirst.billingTriggeredJourneys++;
+    }
+  }
+  return tallies;
+}
+
+const inScope = (scope: Scope, team: string, silo: string): boolean =>
+  (scope.team === undefined || scope.team === team) && (scope.silo === undefined || scope.silo === silo);
+
+/** A rate or mean rounded to 6 decimals; null, never NaN, when nothing is counted below it. */
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : Math.round((numerator / denominator) * 1e6) / 1e6;
+}
+
+function toSummary(model: JourneyModel, period: Period, scope: Scope, t: Tally): Summary {
+  const transfers = t.handoffs.filter((h) => h.kind === 'transfer');
+  const bounces = t.handoffs.filter((h) => h.kind === 'bounce');
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    asOf: model.asOf,
+    scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
+    contacts: t.contacts,
+    repeatContacts: t.repeatContacts,
+    repeatRate: ratio(t.repeatContacts, t.contacts),
+    matureContacts: t.matureContacts,
+    fcrContacts: t.fcrContacts,
+    fcrRate: ratio(t.fcrContacts, t.matureContacts),
+    journeys: t.journeys,
+    contactsPerJourney: ratio(t.journeyContacts, t.journeys),
+    crossSiloJourneys: t.crossSiloJourneys,
+    crossSiloJourneyRate: ratio(t.crossSiloJourneys, t.journeys),
+    billingTriggeredJourneys: t.billingTriggeredJourneys,
+    billingTriggeredRate: ratio(t.billingTriggeredJourneys, t.journeys),
+    transfers: transfers.length,
+    crossSiloTransfers: transfers.filter((h) => h.crossSilo).length,
+    bounces: bounces.length,
+    crossSiloBounces: bounces.filter((h) => h.crossSilo).length,
+  };
+}
+
+/** The SPEC summary of a model already built (one model serves several periods and scopes). */
+export function summarizeJourneys(model: JourneyModel, period: Period): Summary {
+  const scope = period.scope ?? {};
+  const tallies = tally(model, period, (team, silo) => (inScope(scope, team, silo) ? 'scope' : undefined));
+  return toSummary(model, period, scope, tallies.get('scope') ?? emptyTally());
+}
+
+/**
+ * One row per team credited with at least one figure in the period (within the scope, if one
+ * is given), sorted by team. Each row equals the summary scoped to that team, plus its silo.
+ */
+export function summarizeTeams(model: JourneyModel, period: Period): Teams {
+  const scope = period.scope ?? {};
+  const tallies = tally(model, period, (team, silo) => (inScope(scope, team, silo) ? team : undefined));
+  const teams: TeamSummary[] = [...tallies.keys()].sort(byCodeUnit).map((team) => {
+    const t = tallies.get(team)!;
+    const silo = [...t.silos].sort(byCodeUnit)[0]!;
+    return { team, silo, ...toSummary(model, period, { ...scope, team }, t) };
+  });
+  return { teams };
+}
+
+/** Handoffs (transfers and bounces) counted in the summary, per silo pair and per team pair. */
+export function summarizeTransitions(model: JourneyModel, period: Period): Transitions {
+  const scope = period.scope ?? {};
+  const tallies = tally(model, period, (team, silo) => (inScope(scope, team, silo) ? 'scope' : undefined));
+  const handoffs = tallies.get('scope')?.handoffs ?? [];
+  const silos = countPairs(handoffs, (h) => [h.fromSilo, h.toSilo]);
+  const teams = countPairs(handoffs, (h) => [h.fromTeam, h.toTeam]);
+  return {
+    silos: silos.map(([fromSilo, toSilo, count]) => ({ fromSilo, toSilo, count })),
+    teams: teams.map(([fromTeam, toTeam, count]) => ({ fromTeam, toTeam, count })),
+  };
+}
+
+function countPairs(handoffs: readonly Handoff[], pairOf: (h: Handoff) => [string, string]): [string, string, number][] {
+  const counts = new Map<string, [string, string, number]>();
+  for (const handoff of handoffs) {
+    const [from, to] = pairOf(handoff);
+    const key = JSON.stringify([from, to]);
+    const entry = counts.get(key);
+    if (entry) entry[2]++;
+    else counts.set(key, [from, to, 1]);
+  }
+  return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function computeSummary(events: Iterable<CanonicalEvent>, orgMap: OrgMap, params: MetricParams): Summary {
+  return summarizeJourneys(buildJourneys(events, orgMap, params), params);
+}
+
+export function computeTeams(events: Iterable<CanonicalEvent>, orgMap: OrgMap, params: MetricParams): Teams {
+  return summarizeTeams(buildJourneys(events, orgMap, params), params);
+}
+
+export function computeTransitions(events: Iterable<CanonicalEvent>, orgMap: OrgMap, params: MetricParams): Transitions {
+  return summarizeTransitions(buildJourneys(events, orgMap, params), params);
+}

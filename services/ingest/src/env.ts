@@ -1,0 +1,13 @@
+import { httpEnv, kafkaEnv, loadConfigOrExit, logEnv } from '@seamline/config';
+import { z } from 'zod';
+
+export const ingestEnv = z.object({
+  ...kafkaEnv,
+  ...logEnv,
+  ...httpEnv(8081),
+  INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 << 20),
+  INGEST_MAX_BATCH_ITEMS: z.coerce.number().int().positive().default(10_000),
+});
+export type IngestConfig = z.infer<typeof ingestEnv>;
+
+export const loadIngestConfig = () => loadConfigOrExit('ingest', ingestEnv, process.env);

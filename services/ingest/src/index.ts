@@ -1,0 +1,3 @@
+export { buildIngestApp, type IngestAppOptions } from './app.ts';
+export { kafkaPublisher, type EventPublisher } from './publisher.ts';
+export { splitBody, takeIn, type Intake, type ItemResult, type RawItem } from './intake.ts';

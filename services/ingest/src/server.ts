@@ -1,0 +1,36 @@
+import { createEventProducer, createKafka, ensureTopics } from '@seamline/kafka';
+import { createLogger } from '@seamline/log';
+import { buildIngestApp } from './app.ts';
+import { loadIngestConfig } from './env.ts';
+import { kafkaPublisher } from './publisher.ts';
+
+const config = loadIngestConfig();
+const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
+const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+await ensureTopics(kafka);
+const producer = await createEventProducer(kafka);
+const admin = kafka.admin();
+await admin.connect();
+const kafkaReachable = async () => (await admin.describeCluster()).brokers.length > 0;
+
+const app = await buildIngestApp({
+  publisher: kafkaPublisher(producer, kafkaReachable),
+  logger,
+  bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
+  maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
+});
+await app.listen({ host: config.HOST, port: config.PORT });
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping: no new requests, finishing those in flight');
+  await app.close(); // waits for in-flight requests, each of which waits for Kafka's acknowledgement
+  await producer.close();
+  await admin.disconnect();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

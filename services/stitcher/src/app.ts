@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createHttpApp, registerHealthRoutes } from '@seamline/http';
+import type { Logger } from '@seamline/log';
+
+export interface StitcherAppOptions {
+  clickhouse: ClickHouseClient;
+  logger: Logger;
+  /** True while the consumer is running. */
+  consuming: () => boolean;
+}
+
+/** The stitcher's HTTP surface: health for orchestrators. */
+export function buildStitcherApp(options: StitcherAppOptions): FastifyInstance {
+  const app = createHttpApp({ logger: options.logger });
+  registerHealthRoutes(app, {
+    clickhouse: async () => (await options.clickhouse.ping()).success,
+    consumer: async () => options.consuming(),
+  });
+  return app;
+}

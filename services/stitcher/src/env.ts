@@ -1,0 +1,13 @@
+import { clickhouseEnv, httpEnv, kafkaEnv, loadConfigOrExit, logEnv } from '@seamline/config';
+import { z } from 'zod';
+
+export const stitcherEnv = z.object({
+  ...kafkaEnv,
+  ...clickhouseEnv,
+  ...logEnv,
+  ...httpEnv(8082),
+  STITCHER_GROUP_ID: z.string().default('seamline-stitcher'),
+});
+export type StitcherConfig = z.infer<typeof stitcherEnv>;
+
+export const loadStitcherConfig = () => loadConfigOrExit('stitcher', stitcherEnv, process.env);

@@ -1,0 +1,45 @@
+import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
+import { createKafka, ensureTopics, startBatchConsumer, TOPICS } from '@seamline/kafka';
+import { createLogger } from '@seamline/log';
+import { buildStitcherApp } from './app.ts';
+import { loadStitcherConfig } from './env.ts';
+import { createBatchProcessor } from './processor.ts';
+
+const config = loadStitcherConfig();
+const logger = createLogger({ service: 'stitcher', level: config.LOG_LEVEL });
+const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
+await migrate(clickhouse.client);
+const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+await ensureTopics(kafka);
+
+const processBatch = createBatchProcessor(clickhouse.client, logger);
+let consuming = true;
+const consumer = await startBatchConsumer({
+  kafka,
+  groupId: config.STITCHER_GROUP_ID,
+  topics: [TOPICS.raw, TOPICS.deadLetter],
+  logger,
+  handleBatch: async (messages) => {
+    const outcome = await processBatch(messages);
+    logger.info({ topic: messages[0]?.topic, partition: messages[0]?.partition, ...outcome }, 'batch');
+  },
+});
+const app = buildStitcherApp({ clickhouse: clickhouse.client, logger, consuming: () => consuming });
+await app.listen({ host: config.HOST, port: config.PORT });
+logger.info({ groupId: config.STITCHER_GROUP_ID }, 'stitcher consuming');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping: finishing the batch in progress, committing, closing');
+  consuming = false;
+  // The consumer finishes and commits its current batch before it disconnects.
+  await consumer.stop();
+  await app.close();
+  await clickhouse.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
