@@ -2,7 +2,7 @@ import { recordBilling } from './billing.ts';
 import { Call } from './call.ts';
 import { callAbout, callCustomer, writeAbout } from './contacts.ts';
 import { QUEUE } from './org.ts';
-import { pickTopic } from './routing.ts';
+import { pickTopic, reasonFor } from './routing.ts';
 import { WAKING_HOURS, type Story } from './story.ts';
 import { Ticket } from './ticket.ts';
 
@@ -35,13 +35,14 @@ export function reopenedTicket(story: Story): void {
 /** Calls, calls again within days, sometimes a third time: repeat contacts. */
 export function repeatCaller(story: Story): void {
   const topic = pickTopic(story.random);
+  const reason = reasonFor(story.random, topic);
   story.laterDay(0, 0);
-  callAbout(story, topic).end();
+  callAbout(story, topic, { reason }).end();
   story.laterDay(0, 4);
-  callAbout(story, topic).end();
+  callAbout(story, topic, { reason }).end();
   if (story.random.chance(0.4)) {
     story.laterDay(1, 5);
-    callAbout(story, topic).end();
+    callAbout(story, topic, { reason }).end();
   }
 }
 
@@ -49,9 +50,10 @@ export function repeatCaller(story: Story): void {
 export function writesThenCalls(story: Story): void {
   const topic = pickTopic(story.random);
   story.laterDay(0, 0, WAKING_HOURS);
-  const ticket = writeAbout(story, topic, { channel: 'email' });
+  const reason = reasonFor(story.random, topic);
+  const ticket = writeAbout(story, topic, { channel: 'email', reason });
   story.laterDay(0, 2);
-  callAbout(story, topic).end();
+  callAbout(story, topic, { reason }).end();
   ticket.solve().close();
 }
 

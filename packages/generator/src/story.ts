@@ -55,6 +55,12 @@ export class Story {
     this.now = this.within(OFFICE_HOURS, this.now);
   }
 
+  /** The customer answers after a while; at night the answer waits for the morning. */
+  customerLater(minMinutes: number, maxMinutes: number): void {
+    this.afterMinutes(minMinutes, maxMinutes);
+    this.now = this.within(WAKING_HOURS, this.now);
+  }
+
   /**
    * The customer gets in touch again `minDays` to `maxDays` days later (0: later today if the hours
    * allow, else tomorrow), at a random moment within `hours`.

@@ -52,8 +52,8 @@ export class Ticket {
 
   /** The customer answers the solved ticket: a new contact on the same ticket. */
   reopen(): this {
-    const solvedAt = this.solvedAt ?? this.story.now;
-    this.story.now = Math.max(this.story.now, solvedAt + this.story.random.int(2 * 60 * MINUTE, AUTO_CLOSE - MINUTE));
+    // Within three days and the next morning at the latest: before the automation closes it.
+    this.story.customerLater(2 * 60, 3 * 24 * 60);
     this.solvedAt = undefined;
     this.record('ticket.reopened', this.story.now, undefined);
     return this;

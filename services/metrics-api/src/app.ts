@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createHttpApp, registerHealthRoutes } from '@seamline/http';
+import type { Logger } from '@seamline/log';
+import type { MetricsService } from './metrics-service.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+
+export interface MetricsAppOptions {
+  clickhouse: ClickHouseClient;
+  metrics: MetricsService;
+  logger: Logger;
+}
+
+export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
+  const app = createHttpApp({ logger: options.logger });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Bad query parameters: one 400 naming each bad parameter and why.
+  app.setErrorHandler((error, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const problems = error.validation.map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        return `${path || 'query'}: ${v.message ?? 'invalid'}`;
+      });
+      return reply.code(400).send({ error: problems.join('; ') });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
+  await app.register(metricsRoutes, { metrics: options.metrics });
+  return app;
+}

@@ -1,0 +1,30 @@
+import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
+import { EMPTY_ORG_MAP, loadOrgMap } from '@seamline/journeys';
+import { createLogger } from '@seamline/log';
+import { buildMetricsApp } from './app.ts';
+import { loadMetricsApiConfig } from './env.ts';
+import { createMetricsService } from './metrics-service.ts';
+
+const config = loadMetricsApiConfig();
+const logger = createLogger({ service: 'metrics-api', level: config.LOG_LEVEL });
+const orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
+const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
+await migrate(clickhouse.client);
+const metrics = createMetricsService(clickhouse.client, () => orgMap, {
+  repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
+  billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
+});
+const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, logger });
+await app.listen({ host: config.HOST, port: config.PORT });
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  await app.close();
+  await clickhouse.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
