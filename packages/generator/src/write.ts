@@ -21,8 +21,10 @@ export interface SampleFiles {
 }
 
 export const PROGRESS_EVERY = 10_000;
-// One write() per line would cost more than generating the line; 64 KiB chunks keep the disk busy.
-const CHUNK_CHARS = 64 * 1024;
+// One write() per line would cost more than generating the line: lines go out in chunks, and the
+// stream buffers a few chunks before it asks the generator to wait for 'drain'.
+const CHUNK_CHARS = 256 * 1024;
+const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 /** Writes the sample organisation's org map and `events` events, streaming: memory stays flat. */
 export async function writeSample(options: WriteSampleOptions): Promise<SampleFiles> {
@@ -33,7 +35,7 @@ export async function writeSample(options: WriteSampleOptions): Promise<SampleFi
   await writeFile(orgMapFile, `${JSON.stringify(sampleOrgMap(), null, 2)}\n`);
 
   const eventsFile = join(outDir, 'events.ndjson');
-  const out = createWriteStream(eventsFile);
+  const out = createWriteStream(eventsFile, { highWaterMark: STREAM_BUFFER_BYTES });
   // An error surfaces through out.errored, the awaited 'drain' or finished(); this listener only
   // keeps it from being thrown as an unhandled 'error' event in between.
   out.on('error', () => {});

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadCliConfig } from '../env.ts';
+import { openRuntime } from '../embedded/runtime.ts';
+import { ingestNdjsonFile, type IngestCounts } from '../ingest-file.ts';
+import { createProgress } from '../progress.ts';
+
+/** Ingests a file through the same validation and processing as the services; returns SPEC's counts. */
+export async function ingestFile(file: string, options: { quiet: boolean; progress: boolean }): Promise<IngestCounts> {
+  if (!existsSync(file)) throw new Error(`ingest: file not found: ${file}`);
+  const runtime = await openRuntime(loadCliConfig(), { quiet: options.quiet });
+  try {
+    const progress = options.progress ? createProgress('ingesting', 'bytes') : undefined;
+    const { batchDuplicates } = await ingestNdjsonFile(file, runtime.transport.publisher, (done, total) =>
+      progress?.update(done, total),
+    );
+    progress?.stop();
+    const { totals } = runtime.transport;
+    return { accepted: totals.accepted, duplicates: totals.duplicates + batchDuplicates, deadLetters: totals.deadLetters };
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('ingest canonical events, one JSON object per line, into the configured store')
+    .argument('<file>', 'NDJSON file of canonical events')
+    .option('--json', 'print {"accepted", "duplicates", "deadLetters"} as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const counts = await ingestFile(file, { quiet: Boolean(options.json), progress: !options.json });
+      if (options.json) {
+        console.log(JSON.stringify(counts));
+      } else {
+        console.log(`accepted ${counts.accepted}, duplicates ${counts.duplicates}, dead letters ${counts.deadLetters}`);
+      }
+    });
+}

@@ -1,0 +1,34 @@
+import { clickhouseSettingsFromEnv, connectClickHouse, migrate, type ClickHouse } from '@seamline/clickhouse';
+import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
+import { createLogger, type Logger } from '@seamline/log';
+import { createMetricsService, type MetricsService } from '@seamline/metrics-api';
+import { createBatchProcessor } from '@seamline/stitcher';
+import type { CliConfig } from '../env.ts';
+import { inProcessPublisher } from './in-process-publisher.ts';
+
+export interface Runtime {
+  clickhouse: ClickHouse;
+  logger: Logger;
+  orgMap: OrgMap;
+  metrics: MetricsService;
+  /** Ingest's publisher wired to the stitcher in process, with running totals. */
+  transport: ReturnType<typeof inProcessPublisher>;
+  close(): Promise<void>;
+}
+
+/**
+ * Ingest, stitcher and metrics in one process over the configured store (embedded chDB by
+ * default), running the very same processing code as the Kafka services.
+ */
+export async function openRuntime(config: CliConfig, options: { quiet?: boolean } = {}): Promise<Runtime> {
+  const logger = createLogger({ service: 'seamline', level: options.quiet ? 'warn' : config.LOG_LEVEL });
+  const orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
+  const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
+  await migrate(clickhouse.client);
+  const metrics = createMetricsService(clickhouse.client, () => orgMap, {
+    repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
+    billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
+  });
+  const transport = inProcessPublisher(createBatchProcessor(clickhouse.client, logger));
+  return { clickhouse, logger, orgMap, metrics, transport, close: () => clickhouse.close() };
+}

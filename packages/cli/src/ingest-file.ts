@@ -1,0 +1,51 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { takeIn, type EventPublisher, type RawItem } from '@seamline/ingest';
+
+export interface IngestCounts {
+  accepted: number;
+  duplicates: number;
+  deadLetters: number;
+}
+
+const BATCH_LINES = 5_000;
+
+/**
+ * Streams an NDJSON file through ingest's validation in batches and hands each batch to the
+ * publisher. Returns the duplicates found within batches; the publisher counts the rest.
+ */
+export async function ingestNdjsonFile(
+  file: string,
+  publisher: EventPublisher,
+  onProgress: (bytesRead: number, totalBytes: number) => void = () => {},
+): Promise<{ batchDuplicates: number }> {
+  const totalBytes = statSync(file).size;
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let batch: RawItem[] = [];
+  let batchDuplicates = 0;
+  let bytesRead = 0;
+  let lineNumber = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const intake = takeIn(batch, `file:${file}`);
+    batchDuplicates += intake.items.filter((item) => item.status === 'duplicate').length;
+    await publisher.publish(intake.events, intake.deadLetters);
+    batch = [];
+    onProgress(bytesRead, totalBytes);
+  };
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    lineNumber += 1;
+    bytesRead += Buffer.byteLength(line) + 1;
+    const text = line.trim();
+    if (text.length === 0) continue;
+    try {
+      batch.push({ value: JSON.parse(text) as unknown, text });
+    } catch {
+      batch.push({ parseError: `line ${lineNumber}: not valid JSON`, text });
+    }
+    if (batch.length >= BATCH_LINES) await flush();
+  }
+  await flush();
+  onProgress(totalBytes, totalBytes);
+  return { batchDuplicates };
+}

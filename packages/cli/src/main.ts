@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '@seamline/config';
+import { OrgMapError } from '@seamline/journeys';
+import { registerDemo } from './commands/demo.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerMetrics } from './commands/metrics.ts';
+
+const program = new Command('seamline')
+  .description('Seamline: customer journeys across silos, from ticket, call and billing events')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerGenerate(program);
+registerIngest(program);
+registerMetrics(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // Errors a person can act on print as one message, without a stack trace.
+  const known = error instanceof ConfigError || error instanceof OrgMapError || (error instanceof Error && /^[a-z-]+( [a-z]+)?: /.test(error.message));
+  process.stderr.write(`${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+  process.exit(1);
+}

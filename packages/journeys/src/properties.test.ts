@@ -1,0 +1,151 @@
+import type { CanonicalEvent, CustomerIdentifiers, EventType } from '@seamline/schemas';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { groupEventsByCustomer } from './customer-events.ts';
+import { orderEvents } from './events.ts';
+import { buildIdentityGraph } from './identity-graph.ts';
+import { buildCustomerJourneys, buildJourneys } from './journeys.ts';
+import { computeSummary, computeTeams, computeTransitions, type MetricParams } from './metrics.ts';
+import { summarySchema } from './summary-schema.ts';
+import { ORG_MAP } from './test-events.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+const EPOCH = Date.parse('2026-03-01T00:00:00Z');
+const TYPES: EventType[] = [
+  'ticket.created',
+  'ticket.reopened',
+  'ticket.reassigned',
+  'ticket.solved',
+  'call.started',
+  'call.transferred',
+  'billing.payment_failed',
+  'billing.invoice_issued',
+];
+
+const customerArb: fc.Arbitrary<CustomerIdentifiers> = fc
+  .record(
+    {
+      email: fc.constantFrom('a@x.com', 'b@x.com', 'c@x.com', 'd@x.com'),
+      phone: fc.constantFrom('+4911111111', '+4922222222'),
+      billingId: fc.constantFrom('cus_1', 'cus_2'),
+    },
+    { requiredKeys: [] },
+  )
+  .filter((customer) => Object.keys(customer).length > 0);
+
+/** Events of a few customers over ~6 weeks, dense enough for repeats, bounces and billing triggers. */
+const eventsArb: fc.Arbitrary<CanonicalEvent[]> = fc
+  .array(
+    fc.record({
+      type: fc.constantFrom(...TYPES),
+      minutes: fc.integer({ min: 0, max: 42 * 24 * 60 }),
+      customer: customerArb,
+      contactId: fc.constantFrom('k1', 'k2', 'k3'),
+      queue: fc.constantFrom('Q1', 'Q1b', 'Q2', 'Nowhere', undefined),
+      outbound: fc.boolean(),
+    }),
+    { maxLength: 40 },
+  )
+  .map((drafts) =>
+    drafts.map((draft, i): CanonicalEvent => {
+      const billing = draft.type.startsWith('billing.');
+      const call = draft.type.startsWith('call.');
+      return {
+        id: `e${i}`,
+        type: draft.type,
+        // whole minutes, so several events often share an instant
+        occurredAt: new Date(EPOCH + draft.minutes * 60_000).toISOString(),
+        source: billing ? 'stripe' : call ? 'connect' : 'zendesk',
+        customer: draft.customer,
+        ...(billing ? {} : { contactId: draft.contactId }),
+        ...(draft.queue === undefined || billing ? {} : { queue: draft.queue }),
+        channel: billing ? 'billing' : call ? 'phone' : 'email',
+        direction: draft.outbound ? 'outbound' : 'inbound',
+      };
+    }),
+  );
+
+const paramsArb: fc.Arbitrary<MetricParams> = fc.record({
+  from: fc.constant(new Date(EPOCH + 3 * DAY)),
+  to: fc.constant(new Date(EPOCH + 30 * DAY)),
+  asOf: fc.integer({ min: 20, max: 45 }).map((days) => new Date(EPOCH + days * DAY)),
+  maxIdentifiers: fc.constantFrom(3, 50),
+});
+
+const figures = (events: CanonicalEvent[], params: MetricParams) => ({
+  summary: computeSummary(events, ORG_MAP, params),
+  teams: computeTeams(events, ORG_MAP, params),
+  transitions: computeTransitions(events, ORG_MAP, params),
+});
+
+describe('the figures', () => {
+  it('do not depend on the order events arrive in', () => {
+    const arb = eventsArb.chain((events) =>
+      fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length }), paramsArb),
+    );
+    fc.assert(
+      fc.property(arb, ([events, shuffled, params]) => {
+        expect(figures(shuffled, params)).toEqual(figures(events, params));
+      }),
+    );
+  });
+
+  it('do not change when events arrive twice', () => {
+    const arb = eventsArb.chain((events) => fc.tuple(fc.constant(events), fc.subarray(events), paramsArb));
+    fc.assert(
+      fc.property(arb, ([events, again, params]) => {
+        expect(figures([...again, ...events, ...again], params)).toEqual(figures(events, params));
+      }),
+    );
+  });
+
+  it('do not depend on when the event linking two identifiers arrives', () => {
+    const linkArb = fc.record({
+      minutes: fc.integer({ min: 0, max: 42 * 24 * 60 }),
+      position: fc.nat(),
+    });
+    fc.assert(
+      fc.property(eventsArb, linkArb, paramsArb, (events, link, params) => {
+        const linking: CanonicalEvent = {
+          id: 'link',
+          type: 'ticket.solved',
+          occurredAt: new Date(EPOCH + link.minutes * 60_000).toISOString(),
+          source: 'zendesk',
+          customer: { email: 'a@x.com', phone: '+4922222222' },
+          contactId: 'k9',
+          channel: 'email',
+          direction: 'inbound',
+        };
+        const at = link.position % (events.length + 1);
+        const early = [...events.slice(0, at), linking, ...events.slice(at)];
+        expect(figures([...events, linking], params)).toEqual(figures(early, params));
+      }),
+    );
+  });
+
+  it('are valid summaries with rates between 0 and 1', () => {
+    fc.assert(
+      fc.property(eventsArb, paramsArb, (events, params) => {
+        const summary = summarySchema.parse(computeSummary(events, ORG_MAP, params));
+        expect(summary.repeatContacts).toBeLessThanOrEqual(summary.contacts);
+        expect(summary.fcrContacts).toBeLessThanOrEqual(summary.matureContacts);
+        for (const rate of [summary.repeatRate, summary.fcrRate, summary.crossSiloJourneyRate, summary.billingTriggeredRate]) {
+          if (rate !== null) expect(rate).toBeLessThanOrEqual(1);
+        }
+      }),
+    );
+  });
+
+  it('come out the same when each customer is recomputed on its own', () => {
+    fc.assert(
+      fc.property(eventsArb, paramsArb, (events, params) => {
+        const ordered = orderEvents(events);
+        const byCustomer = groupEventsByCustomer(ordered, buildIdentityGraph(ordered, params));
+        for (const customer of buildJourneys(events, ORG_MAP, params).customers) {
+          const own = byCustomer.get(customer.customerId) ?? [];
+          expect(buildCustomerJourneys(customer.customerId, own, ORG_MAP, params)).toEqual(customer);
+        }
+      }),
+    );
+  });
+});
