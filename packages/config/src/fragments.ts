@@ -10,6 +10,11 @@ const csvList = z
 export const kafkaEnv = {
   KAFKA_BROKERS: csvList.describe('Comma-separated host:port list of Kafka brokers.'),
   KAFKA_CLIENT_ID: z.string().default('seamline'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
+    .default('')
+    .describe('Prefix for topic names, to share a cluster.'),
 };
 
 export const clickhouseEnv = {

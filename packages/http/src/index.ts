@@ -17,7 +17,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
   });
 }
 

@@ -51,7 +51,17 @@ export function orderEvents(events: Iterable<CanonicalEvent>): CanonicalEvent[] 
     const kept = byId.get(event.id);
     if (kept === undefined || prefersOver(event, kept)) byId.set(event.id, event);
   }
-  return [...byId.values()].sort(compareEvents);
+  // Sorting on parsed instants is several times faster than comparing timestamp strings,
+  // which matters at a hundred thousand events.
+  const unique = [...byId.values()];
+  const instants = unique.map((event) => Date.parse(event.occurredAt));
+  const order = unique.map((_, i) => i);
+  order.sort((a, b) => instants[a]! - instants[b]! || compareIds(unique[a]!.id, unique[b]!.id));
+  return order.map((i) => unique[i]!);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function prefersOver(candidate: CanonicalEvent, kept: CanonicalEvent): boolean {

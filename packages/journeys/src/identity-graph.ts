@@ -1,4 +1,10 @@
-import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
+import {
+  IDENTIFIER_KINDS,
+  identifierKey,
+  identifierKeys,
+  type CanonicalEvent,
+  type IdentifierKind,
+} from '@seamline/schemas';
 import { orderEvents } from './events.ts';
 import { stableId } from './ids.ts';
 
@@ -36,26 +42,33 @@ export function customerIdOf(smallestIdentifier: string): string {
   return stableId('cust', smallestIdentifier);
 }
 
-/** Union-find over identifier keys, by index; union by size so `find` stays near-constant. */
+/**
+ * Union-find over identifiers, by index; union by size so `find` stays near-constant.
+ * Looked up per kind by the raw value: the values are strings of the event objects, whose
+ * hashes the engine caches, while a "kind:value" key would be a new string at every event.
+ */
 class DisjointSets {
   readonly keys: string[] = [];
-  private readonly indexOf = new Map<string, number>();
-  private readonly parent: number[] = [];
   readonly size: number[] = [];
+  private readonly parent: number[] = [];
+  private readonly indexOf = new Map<IdentifierKind, Map<string, number>>(
+    IDENTIFIER_KINDS.map((kind) => [kind, new Map()]),
+  );
 
-  add(key: string): number {
-    const known = this.indexOf.get(key);
+  add(kind: IdentifierKind, value: string): number {
+    const byValue = this.indexOf.get(kind)!;
+    const known = byValue.get(value);
     if (known !== undefined) return known;
     const index = this.keys.length;
-    this.keys.push(key);
-    this.indexOf.set(key, index);
+    this.keys.push(identifierKey(kind, value));
+    byValue.set(value, index);
     this.parent.push(index);
     this.size.push(1);
     return index;
   }
 
-  index(key: string): number | undefined {
-    return this.indexOf.get(key);
+  index(kind: IdentifierKind, value: string): number | undefined {
+    return this.indexOf.get(kind)!.get(value);
   }
 
   find(index: number): number {
@@ -90,23 +103,39 @@ export function buildIdentityGraph(
   events: Iterable<CanonicalEvent>,
   options: IdentityGraphOptions = {},
 ): IdentityGraph {
+  return linkIdentities(orderEvents(events), options);
+}
+
+/** buildIdentityGraph for events already deduplicated and in (occurredAt, id) order. */
+export function linkIdentities(
+  orderedEvents: readonly CanonicalEvent[],
+  options: IdentityGraphOptions = {},
+): IdentityGraph {
   const maxIdentifiers = options.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS;
   const sets = new DisjointSets();
   const refusedLinks: RefusedLink[] = [];
-  for (const event of orderEvents(events)) {
-    const keys = identifierKeys(event.customer);
-    const roots = [...new Set(keys.map((key) => sets.find(sets.add(key))))];
+  const roots: number[] = [];
+  for (const event of orderedEvents) {
+    roots.length = 0;
+    let merged = 0;
+    for (const kind of IDENTIFIER_KINDS) {
+      const value = event.customer[kind];
+      if (value === undefined) continue;
+      const root = sets.find(sets.add(kind, value));
+      if (roots.includes(root)) continue;
+      roots.push(root);
+      merged += sets.size[root]!;
+    }
     if (roots.length < 2) continue;
-    const merged = roots.reduce((total, root) => total + sets.size[root]!, 0);
     if (merged > maxIdentifiers) {
       refusedLinks.push({
         eventId: event.id,
-        identifiers: keys,
+        identifiers: identifierKeys(event.customer),
         reason: `linking would make one customer of ${merged} identifiers (limit ${maxIdentifiers})`,
       });
       continue;
     }
-    for (const root of roots.slice(1)) sets.union(roots[0]!, root);
+    for (const root of roots) sets.union(roots[0]!, root);
   }
   return toGraph(sets, refusedLinks);
 }
@@ -119,26 +148,32 @@ function toGraph(sets: DisjointSets, refusedLinks: RefusedLink[]): IdentityGraph
     if (members) members.push(key);
     else membersByRoot.set(root, [key]);
   });
-  const customerByRoot = new Map<number, string>();
   const customers = new Map<string, readonly string[]>();
+  const customerByRoot = new Map<number, string>();
   for (const [root, members] of membersByRoot) {
     members.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const customerId = customerIdOf(members[0]!);
-    customerByRoot.set(root, customerId);
     customers.set(customerId, members);
+    customerByRoot.set(root, customerId);
   }
-  const customerOfIdentifier = (key: string): string => {
-    const index = sets.index(key);
-    return index === undefined ? customerIdOf(key) : customerByRoot.get(sets.find(index))!;
+  const customerOf = (kind: IdentifierKind, value: string): string => {
+    const index = sets.index(kind, value);
+    return index === undefined ? customerIdOf(identifierKey(kind, value)) : customerByRoot.get(sets.find(index))!;
   };
   return {
     customers,
     refusedLinks,
-    customerOfIdentifier,
+    customerOfIdentifier(key) {
+      const colon = key.indexOf(':');
+      const kind = key.slice(0, colon) as IdentifierKind;
+      return IDENTIFIER_KINDS.includes(kind) ? customerOf(kind, key.slice(colon + 1)) : customerIdOf(key);
+    },
     customerOfEvent(event) {
-      const first = identifierKeys(event.customer)[0];
-      if (first === undefined) throw new Error(`event ${event.id} has no customer identifier`);
-      return customerOfIdentifier(first);
+      for (const kind of IDENTIFIER_KINDS) {
+        const value = event.customer[kind];
+        if (value !== undefined) return customerOf(kind, value);
+      }
+      throw new Error(`event ${event.id} has no customer identifier`);
     },
   };
 }

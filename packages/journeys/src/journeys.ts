@@ -3,7 +3,7 @@ import { billingTriggers } from './billing-trigger.ts';
 import { collectContactLegs, legChanges, type ContactLegs } from './contacts.ts';
 import { groupEventsByCustomer } from './customer-events.ts';
 import { isBillingEvent, orderEvents } from './events.ts';
-import { buildIdentityGraph } from './identity-graph.ts';
+import { linkIdentities } from './identity-graph.ts';
 import { stableId } from './ids.ts';
 import type { Contact, CustomerJourneys, Handoff, Journey, JourneyModel, JourneyOptions } from './model.ts';
 import type { OrgMap } from './org-map.ts';
@@ -17,7 +17,7 @@ export const DEFAULT_BILLING_WINDOW_MS = 72 * 60 * 60 * 1000;
  */
 export function buildJourneys(events: Iterable<CanonicalEvent>, orgMap: OrgMap, options: JourneyOptions): JourneyModel {
   const ordered = orderEvents(events);
-  const graph = buildIdentityGraph(ordered, { maxIdentifiers: options.maxIdentifiers });
+  const graph = linkIdentities(ordered, { maxIdentifiers: options.maxIdentifiers });
   const customers: CustomerJourneys[] = [];
   for (const [customerId, customerEvents] of groupEventsByCustomer(ordered, graph)) {
     const journeys = journeysOfOrderedEvents(customerId, customerEvents, orgMap, options);

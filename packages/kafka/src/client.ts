@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '@seamline/log';
-import { TOPICS } from './topics.ts';
+import { TOPICS, type Topics } from './topics.ts';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -34,13 +34,19 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   });
 }
 
-export const DEFAULT_TOPICS: ITopicConfig[] = [
-  { topic: TOPICS.raw, numPartitions: 6 },
-  { topic: TOPICS.deadLetter, numPartitions: 1 },
-];
+/** Partitions bound how many stitchers can share the work; one customer's events stay in one. */
+export const RAW_PARTITIONS = 6;
+
+function topicConfigs(topics: Topics): ITopicConfig[] {
+  return [
+    { topic: topics.raw, numPartitions: RAW_PARTITIONS },
+    { topic: topics.deadLetter, numPartitions: 1 },
+  ];
+}
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[] = DEFAULT_TOPICS): Promise<string[]> {
+export async function ensureTopics(kafka: Kafka, names: Topics = TOPICS): Promise<string[]> {
+  const topics = topicConfigs(names);
   const admin = kafka.admin();
   await admin.connect();
   try {

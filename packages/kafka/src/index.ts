@@ -1,4 +1,4 @@
-export { createKafka, ensureTopics, DEFAULT_TOPICS, type KafkaSettings } from './client.ts';
+export { createKafka, ensureTopics, RAW_PARTITIONS, type KafkaSettings } from './client.ts';
 export { createEventProducer, type EventProducer, type OutgoingMessage } from './producer.ts';
 export {
   consumerLag,
@@ -8,5 +8,5 @@ export {
   type BatchHandler,
   type IncomingMessage,
 } from './consumer.ts';
-export { TOPICS, type TopicName } from './topics.ts';
+export { TOPICS, topicNames, type Topics } from './topics.ts';
 export { deadLetterMessage, eventMessage } from './messages.ts';

@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
   key: string;
@@ -13,7 +13,13 @@ export interface EventProducer {
 
 /** An idempotent producer: a retry after a lost acknowledgement does not write a second copy. */
 export async function createEventProducer(kafka: Kafka): Promise<EventProducer> {
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Murmur2 like the Java client, so other producers put the same customer key on the same partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   return {
     async send(topic, messages) {

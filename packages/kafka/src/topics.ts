@@ -1,7 +1,17 @@
-/** Topic names are part of the public contract (SPEC architecture). */
-export const TOPICS = {
-  raw: 'cx.raw.v1',
-  deadLetter: 'cx.deadletter.v1',
-} as const;
+/** The topics Seamline uses. Their names are a public contract (SPEC architecture). */
+export interface Topics {
+  /** Accepted canonical events, keyed by a customer identifier. */
+  raw: string;
+  /** Input that could not be accepted, with why. */
+  deadLetter: string;
+}
 
-export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+/**
+ * Topic names, optionally prefixed (KAFKA_TOPIC_PREFIX) so several deployments or test runs can
+ * share one cluster without reading each other's events.
+ */
+export function topicNames(prefix = ''): Topics {
+  return { raw: `${prefix}cx.raw.v1`, deadLetter: `${prefix}cx.deadletter.v1` };
+}
+
+export const TOPICS: Topics = topicNames();

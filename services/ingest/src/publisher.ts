@@ -1,4 +1,4 @@
-import { deadLetterMessage, eventMessage, TOPICS, type EventProducer } from '@seamline/kafka';
+import { deadLetterMessage, eventMessage, TOPICS, type EventProducer, type Topics } from '@seamline/kafka';
 import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
 
 /**
@@ -11,12 +11,16 @@ export interface EventPublisher {
   ready(): Promise<boolean>;
 }
 
-export function kafkaPublisher(producer: EventProducer, ready: () => Promise<boolean>): EventPublisher {
+export function kafkaPublisher(
+  producer: EventProducer,
+  ready: () => Promise<boolean>,
+  topics: Topics = TOPICS,
+): EventPublisher {
   return {
     async publish(events, deadLetters) {
       await Promise.all([
-        producer.send(TOPICS.raw, events.map(eventMessage)),
-        producer.send(TOPICS.deadLetter, deadLetters.map(deadLetterMessage)),
+        producer.send(topics.raw, events.map(eventMessage)),
+        producer.send(topics.deadLetter, deadLetters.map(deadLetterMessage)),
       ]);
     },
     ready,

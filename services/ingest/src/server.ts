@@ -1,4 +1,4 @@
-import { createEventProducer, createKafka, ensureTopics } from '@seamline/kafka';
+import { createEventProducer, createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { buildIngestApp } from './app.ts';
 import { loadIngestConfig } from './env.ts';
@@ -7,14 +7,15 @@ import { kafkaPublisher } from './publisher.ts';
 const config = loadIngestConfig();
 const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
-await ensureTopics(kafka);
+const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+await ensureTopics(kafka, topics);
 const producer = await createEventProducer(kafka);
 const admin = kafka.admin();
 await admin.connect();
 const kafkaReachable = async () => (await admin.describeCluster()).brokers.length > 0;
 
 const app = await buildIngestApp({
-  publisher: kafkaPublisher(producer, kafkaReachable),
+  publisher: kafkaPublisher(producer, kafkaReachable, topics),
   logger,
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,

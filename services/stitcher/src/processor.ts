@@ -1,7 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { storeDeadLetters, storeNewEvents } from '@seamline/clickhouse';
-import type { IncomingMessage } from '@seamline/kafka';
-import { TOPICS } from '@seamline/kafka';
+import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { deadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
@@ -27,14 +26,14 @@ function poison(message: IncomingMessage, reason: string, path = ''): Decoded {
   };
 }
 
-function decode(message: IncomingMessage): Decoded {
+function decode(message: IncomingMessage, topics: Topics): Decoded {
   let body: unknown;
   try {
     body = JSON.parse(message.value?.toString('utf8') ?? '');
   } catch {
     return poison(message, 'message value is not JSON');
   }
-  if (message.topic === TOPICS.deadLetter) {
+  if (message.topic === topics.deadLetter) {
     const letter = deadLetter.safeParse(body);
     return letter.success ? { kind: 'deadLetter', letter: letter.data } : poison(message, 'not a dead letter record');
   }
@@ -48,13 +47,13 @@ function decode(message: IncomingMessage): Decoded {
  * decode, keep what cannot be accepted as dead letters, write new events once.
  * Resolves only after ClickHouse acknowledged every write.
  */
-export function createBatchProcessor(client: ClickHouseClient, logger: Logger) {
+export function createBatchProcessor(client: ClickHouseClient, logger: Logger, topics: Topics = TOPICS) {
   return async function processBatch(messages: IncomingMessage[]): Promise<BatchOutcome> {
     const events: CanonicalEvent[] = [];
     const letters: DeadLetter[] = [];
     let deadLetters = 0;
     for (const message of messages) {
-      const decoded = decode(message);
+      const decoded = decode(message, topics);
       if (decoded.kind === 'event') events.push(decoded.event);
       else {
         letters.push(decoded.letter);

@@ -1,5 +1,5 @@
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
-import { createKafka, ensureTopics, startBatchConsumer, TOPICS } from '@seamline/kafka';
+import { createKafka, ensureTopics, startBatchConsumer, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { buildStitcherApp } from './app.ts';
 import { loadStitcherConfig } from './env.ts';
@@ -10,14 +10,15 @@ const logger = createLogger({ service: 'stitcher', level: config.LOG_LEVEL });
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
-await ensureTopics(kafka);
+const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+await ensureTopics(kafka, topics);
 
-const processBatch = createBatchProcessor(clickhouse.client, logger);
+const processBatch = createBatchProcessor(clickhouse.client, logger, topics);
 let consuming = true;
 const consumer = await startBatchConsumer({
   kafka,
   groupId: config.STITCHER_GROUP_ID,
-  topics: [TOPICS.raw, TOPICS.deadLetter],
+  topics: [topics.raw, topics.deadLetter],
   logger,
   handleBatch: async (messages) => {
     const outcome = await processBatch(messages);
