@@ -115,7 +115,7 @@ export function phoneAsDialled(random: Random, customer: SampleCustomer): string
 export function ticketRequester(random: Random, customer: SampleCustomer): CustomerIdentifiersInput {
   const requester: CustomerIdentifiersInput = { email: emailAsWritten(random, customer) };
   if (customer.writesPhoneInTickets) requester.phone = phoneAsDialled(random, customer);
-  // Placeholders that web forms and CRM syncs leave behind: blocked values, never identifiers.
+  // Placeholders that web forms and CRM syncs leave behind: dropped, never identifiers.
   else if (random.chance(0.01)) requester.phone = 'unknown';
   if (random.chance(0.12)) requester.crmId = customer.crmId;
   else if (random.chance(0.01)) requester.crmId = 'n/a';
@@ -133,6 +133,8 @@ export function caller(random: Random, customer: SampleCustomer, direction: 'inb
   if (random.chance(0.05)) identified.email = emailAsWritten(random, customer);
   identified.phone = customer.withholdsNumber ? 'anonymous' : phoneAsDialled(random, customer);
   if (customer.givesAccountNumber) identified.billingId = customer.billingId;
+  // The phone menu's default when the caller skips the account prompt: a blocked value.
+  else if (random.chance(0.03)) identified.billingId = 'unknown';
   return identified;
 }
 

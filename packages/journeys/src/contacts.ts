@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '@seamline/schemas';
-import { isContactStart, isLegMove, threadKey } from './events.ts';
+import { isContactStart, isLegMove, ThreadMap } from './events.ts';
 import { attributeQueue, type OrgMap } from './org-map.ts';
 
 /** One queue a contact passed through, attributed with the org map in force. */
@@ -32,15 +32,14 @@ export interface LegChange {
  */
 export function collectContactLegs(orderedEvents: readonly CanonicalEvent[], orgMap: OrgMap): ContactLegs[] {
   const contacts: ContactLegs[] = [];
-  const latestByThread = new Map<string, ContactLegs>();
+  const latestByThread = new ThreadMap<ContactLegs>();
   for (const event of orderedEvents) {
-    const thread = threadKey(event);
     if (isContactStart(event)) {
       const contact: ContactLegs = { start: event, legs: [legOf(event, orgMap)] };
       contacts.push(contact);
-      if (thread !== undefined) latestByThread.set(thread, contact);
-    } else if (thread !== undefined && isLegMove(event)) {
-      const contact = latestByThread.get(thread);
+      latestByThread.set(event, contact);
+    } else if (isLegMove(event)) {
+      const contact = latestByThread.get(event);
       if (contact) addLeg(contact.legs, legOf(event, orgMap));
     }
   }

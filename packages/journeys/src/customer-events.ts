@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '@seamline/schemas';
-import { isContactStart, isLegMove, threadKey } from './events.ts';
+import { isContactStart, isLegMove, ThreadMap } from './events.ts';
 import type { IdentityGraph } from './identity-graph.ts';
 
 /**
@@ -16,13 +16,11 @@ export function groupEventsByCustomer(
   graph: IdentityGraph,
 ): Map<string, CanonicalEvent[]> {
   const byCustomer = new Map<string, CanonicalEvent[]>();
-  const contactOwner = new Map<string, string>();
+  const contactOwner = new ThreadMap<string>();
   for (const event of orderedEvents) {
-    const thread = threadKey(event);
-    let customerId: string | undefined;
-    if (thread !== undefined && isLegMove(event)) customerId = contactOwner.get(thread);
-    customerId ??= graph.customerOfEvent(event);
-    if (thread !== undefined && isContactStart(event)) contactOwner.set(thread, customerId);
+    const owner = isLegMove(event) ? contactOwner.get(event) : undefined;
+    const customerId = owner ?? graph.customerOfEvent(event);
+    if (isContactStart(event)) contactOwner.set(event, customerId);
     const events = byCustomer.get(customerId);
     if (events) events.push(event);
     else byCustomer.set(customerId, [event]);

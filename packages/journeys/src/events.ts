@@ -22,11 +22,24 @@ export function isBillingEvent(event: CanonicalEvent): boolean {
 }
 
 /**
- * The ticket or call an event is about. Keyed by source too: two systems may both have a
- * "ticket 42", and they are different tickets.
+ * Values per ticket or call, the (source, contactId) an event is about: two systems may both
+ * have a "ticket 42", and they are different tickets. Nested maps rather than a joined key, so
+ * no new string is built and hashed per event.
  */
-export function threadKey(event: CanonicalEvent): string | undefined {
-  return event.contactId === undefined ? undefined : `${event.source}\u0000${event.contactId}`;
+export class ThreadMap<V> {
+  private readonly bySource = new Map<string, Map<string, V>>();
+
+  get(event: CanonicalEvent): V | undefined {
+    return event.contactId === undefined ? undefined : this.bySource.get(event.source)?.get(event.contactId);
+  }
+
+  /** Events without contactId belong to no ticket or call and are not kept. */
+  set(event: CanonicalEvent, value: V): void {
+    if (event.contactId === undefined) return;
+    let byContact = this.bySource.get(event.source);
+    if (!byContact) this.bySource.set(event.source, (byContact = new Map()));
+    byContact.set(event.contactId, value);
+  }
 }
 
 /**

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseIdentifiers } from './identifiers.ts';
+import { validateCanonicalEvent } from './validate.ts';
+
+const valid = {
+  id: 'zd-4711-audit-1',
+  type: 'ticket.created',
+  occurredAt: '2026-03-01T11:00:00+01:00',
+  source: 'zendesk',
+  customer: { email: ' Ann@Example.com ', phone: '+49 151 2345-678', billingId: ' cus_123 ' },
+  contactId: 'ticket-4711',
+  queue: 'Billing Tier 1',
+  channel: 'email',
+};
+
+describe('validateCanonicalEvent', () => {
+  it('normalises an accepted event: UTC with milliseconds, identifiers, default direction', () => {
+    const result = validateCanonicalEvent(valid);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.event.occurredAt).toBe('2026-03-01T10:00:00.000Z');
+    expect(result.event.customer).toEqual({ email: 'ann@example.com', phone: '+491512345678', billingId: 'cus_123' });
+    expect(result.event.direction).toBe('inbound');
+  });
+
+  it.each([
+    [{ ...valid, type: 'ticket.teleported' }, 'type', /^type: /],
+    [{ ...valid, occurredAt: '2026-03-01 10:00' }, 'occurredAt', /^occurredAt: /],
+    [{ ...valid, occurredAt: '2026-03-01T10:00:00' }, 'occurredAt', /^occurredAt: /],
+    [{ ...valid, id: '' }, 'id', /^id: /],
+    [{ ...valid, id: 'x'.repeat(201) }, 'id', /^id: /],
+    [{ ...valid, contactId: undefined }, 'contactId', /contactId: required for ticket.created/],
+    [{ ...valid, source: 'Zendesk' }, 'source', /source: must be lowercase/],
+    [{ ...valid, channel: 'pigeon' }, 'channel', /^channel: /],
+    [{ ...valid, customer: {} }, 'customer', /customer: no valid identifier/],
+    [{ ...valid, customer: { phone: '12345', email: 'unknown' } }, 'customer', /email blocked value; phone must be "\+" and 8 to 15 digits/],
+    ['just a string', '', /expected object/],
+  ])('rejects a bad event with the failing path and a reason (%#)', (input, path, reason) => {
+    const result = validateCanonicalEvent(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.rejection.path).toBe(path);
+    expect(result.rejection.reason).toMatch(reason);
+  });
+
+  it('accepts a billing event without contactId and keeps valid identifiers when one is dropped', () => {
+    const result = validateCanonicalEvent({
+      id: 'b1',
+      type: 'billing.payment_failed',
+      occurredAt: '2026-03-02T00:00:00Z',
+      source: 'stripe',
+      customer: { billingId: 'cus_b', phone: '+00000000000' },
+      channel: 'billing',
+    });
+    expect(result.ok && result.event.customer).toEqual({ billingId: 'cus_b' });
+    expect(result.ok && result.droppedIdentifiers).toEqual([{ kind: 'phone', value: '+00000000000', why: 'blocked value (zeros only)' }]);
+  });
+});
+
+describe('normaliseIdentifiers', () => {
+  it('strips spaces, dashes, dots and parentheses from phones and requires E.164', () => {
+    expect(normaliseIdentifiers({ phone: '+1 (555) 010.9999' }).identifiers).toEqual({ phone: '+15550109999' });
+    expect(normaliseIdentifiers({ phone: '0151 2345678' }).dropped[0]?.why).toMatch(/E\.164/);
+    expect(normaliseIdentifiers({ phone: '+1234567' }).identifiers).toEqual({});
+    expect(normaliseIdentifiers({ phone: '+1234567890123456' }).identifiers).toEqual({});
+  });
+
+  it('never lets blocked values identify anyone, whatever their case', () => {
+    const { identifiers, dropped } = normaliseIdentifiers({ email: 'Anonymous', crmId: 'N/A', billingId: 'UNKNOWN' });
+    expect(identifiers).toEqual({});
+    expect(dropped.map((d) => d.kind)).toEqual(['email', 'billingId', 'crmId']);
+  });
+});
