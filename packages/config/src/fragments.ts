@@ -19,7 +19,7 @@ export const kafkaEnv = {
 
 export const clickhouseEnv = {
   CLICKHOUSE_URL: z
-    .url({ message: 'must be a URL such as http://localhost:8123' })
+    .url({ protocol: /^https?$/, message: 'must be a URL such as http://localhost:8123' })
     .optional()
     .describe('ClickHouse server; unset means the embedded engine under SEAMLINE_DATA_DIR.'),
   CLICKHOUSE_DATABASE: z

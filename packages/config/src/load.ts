@@ -29,7 +29,7 @@ export function loadConfig<S extends z.ZodType>(service: string, schema: S, env:
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({
     variable: issue.path.map(String).join('.') || '(environment)',
-    problem: issue.message,
+    problem: issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'required but not set' : issue.message,
   }));
   throw new ConfigError(service, problems);
 }

@@ -103,8 +103,8 @@ function toContacts(customerId: string, contactLegs: readonly ContactLegs[], opt
       mature: start + window <= asOfMs,
     };
     for (const { from, to } of legChanges(legs)) contact.handoffs.push(handoff(contact, 'transfer', to.at, from, to));
-    if (repeat && previous!.finalTeam !== contact.firstTeam) {
-      const from = { team: previous!.finalTeam, silo: previous!.finalSilo };
+    if (previous && repeat && previous.finalTeam !== contact.firstTeam) {
+      const from = { team: previous.finalTeam, silo: previous.finalSilo };
       contact.handoffs.push(handoff(contact, 'bounce', contact.start, from, first));
     }
     contacts.push(contact);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@seamline/log';
+import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
+import { buildIngestApp } from '../app.ts';
+import type { EventPublisher } from '../publisher.ts';
+
+const logger = createLogger({ service: 'ingest-test', level: 'silent', pretty: false });
+
+/** Collects what the route hands on; `failing` simulates a destination that refuses writes. */
+function collectingPublisher(failing = false) {
+  const events: CanonicalEvent[] = [];
+  const deadLetters: DeadLetter[] = [];
+  const publisher: EventPublisher = {
+    async publish(e, d) {
+      if (failing) throw new Error('broker unreachable');
+      events.push(...e);
+      deadLetters.push(...d);
+    },
+    ready: async () => !failing,
+  };
+  return { publisher, events, deadLetters };
+}
+
+const event = (id: string) => ({
+  id,
+  type: 'ticket.created',
+  occurredAt: '2026-03-01T10:00:00Z',
+  source: 'zendesk',
+  customer: { email: 'a@x.com' },
+  contactId: id,
+  channel: 'email',
+});
+
+describe('POST /v1/events', () => {
+  it('answers per item and hands on accepted events and dead letters', async () => {
+    const sink = collectingPublisher();
+    const app = await buildIngestApp({ publisher: sink.publisher, logger });
+    const response = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a'), event('a'), { id: 'b' }] });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1 });
+    expect(response.json().items[2]).toMatchObject({ index: 2, id: 'b', status: 'rejected', path: 'type' });
+    expect(sink.events.map((e) => e.id)).toEqual(['a']);
+    expect(sink.deadLetters).toHaveLength(1);
+  });
+
+  it('answers 400 for a body that is not JSON and keeps the bytes as a dead letter', async () => {
+    const sink = collectingPublisher();
+    const app = await buildIngestApp({ publisher: sink.publisher, logger });
+    const response = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: '[{"id":' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatch(/^body is not valid JSON/);
+    expect(sink.deadLetters).toEqual([expect.objectContaining({ payload: '[{"id":', path: '' })]);
+  });
+
+  it('answers 413 for a batch with too many events and for a body over the limit', async () => {
+    const app = await buildIngestApp({ publisher: collectingPublisher().publisher, logger, maxBatchItems: 2, bodyLimitBytes: 2_000 });
+    const tooMany = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a'), event('b'), event('c')] });
+    expect(tooMany.statusCode).toBe(413);
+    expect(tooMany.json().error).toBe('batch has 3 events; at most 2 per request');
+    const tooBig = await app.inject({ method: 'POST', url: '/v1/events', payload: [{ ...event('a'), reason: 'x'.repeat(3_000) }] });
+    expect(tooBig.statusCode).toBe(413);
+  });
+
+  it('answers 503 with Retry-After when events cannot be stored, accepting nothing', async () => {
+    const app = await buildIngestApp({ publisher: collectingPublisher(true).publisher, logger });
+    const response = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a')] });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+  });
+});
