@@ -2,7 +2,7 @@
 // `npm run infra:down` stops it. Uses the same launcher as the tests.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE_DIR, startLocalKafka, stopProcess } from './local-kafka.ts';
+import { CACHE_DIR, KAFKA_VERSION, startLocalKafka, stopProcess } from './local-kafka.ts';
 
 const STATE = join(CACHE_DIR, 'stack', 'dev.json');
 
@@ -12,10 +12,11 @@ async function up(): Promise<void> {
     console.log(`already running (pid ${state.pid}):\nexport KAFKA_BROKERS=${state.brokers.join(',')}`);
     return;
   }
-  const kafka = await startLocalKafka({ dataDir: join(CACHE_DIR, 'stack', 'dev-kafka'), detached: true });
+  const version = process.env.SEAMLINE_KAFKA_VERSION || KAFKA_VERSION;
+  const kafka = await startLocalKafka({ dataDir: join(CACHE_DIR, 'stack', 'dev-kafka'), version, detached: true });
   mkdirSync(join(CACHE_DIR, 'stack'), { recursive: true });
   writeFileSync(STATE, JSON.stringify({ brokers: kafka.brokers, pid: kafka.pid }));
-  console.log(`Kafka running (pid ${kafka.pid}); ClickHouse is the embedded engine unless CLICKHOUSE_URL is set.`);
+  console.log(`Apache Kafka ${version} running (pid ${kafka.pid}); ClickHouse is the embedded engine unless CLICKHOUSE_URL is set.`);
   console.log(`export KAFKA_BROKERS=${kafka.brokers.join(',')}`);
 }
 

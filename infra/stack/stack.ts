@@ -20,7 +20,7 @@ export interface Stack extends StackInfo {
 type Env = Record<string, string | undefined>;
 
 /**
- * SEAMLINE_TEST_STACK forces a kind. Otherwise: KAFKA_BROKERS set means external services;
+ * SEAMLINE_TEST_STACK forces a kind; SEAMLINE_KAFKA_VERSION picks the local broker's version. Otherwise: KAFKA_BROKERS set means external services;
  * a reachable container runtime means testcontainers; else local processes (Kafka from its jars,
  * ClickHouse embedded through chDB).
  */
@@ -60,11 +60,12 @@ export async function startStack(env: Env, log: (line: string) => void = console
       stop: containers.stop,
     };
   }
-  const kafka = await startLocalKafka({ dataDir: join(CACHE_DIR, 'stack', `kafka-${process.pid}`), log });
+  const version = env.SEAMLINE_KAFKA_VERSION || KAFKA_VERSION;
+  const kafka = await startLocalKafka({ dataDir: join(CACHE_DIR, 'stack', `kafka-${process.pid}`), version, log });
   return {
     kind,
     kafkaBrokers: kafka.brokers,
-    description: `local processes: Apache Kafka ${KAFKA_VERSION} (KRaft, pid ${kafka.pid}) at ${kafka.brokers.join(',')}, ClickHouse embedded (chDB)`,
+    description: `local processes: Apache Kafka ${version} (KRaft, pid ${kafka.pid}) at ${kafka.brokers.join(',')}, ClickHouse embedded (chDB)`,
     stop: kafka.stop,
   };
 }
