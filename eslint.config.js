@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/env.ts', '**/*.test.ts', 'infra/**', '**/scripts/**', 'bench/**'],
+    files: ['**/env.ts', '**/*.test.ts', 'infra/**', 'test/**', '**/scripts/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );
