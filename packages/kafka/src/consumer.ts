@@ -14,7 +14,7 @@ export interface IncomingMessage {
  * The work done for one batch. It must resolve only after every write the batch needs is
  * acknowledged: the loop commits the batch's offsets right after.
  */
-export type BatchHandler = (messages: IncomingMessage[], heartbeat: () => Promise<void>) => Promise<void>;
+export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -24,6 +24,8 @@ export interface BatchConsumerOptions {
   logger: Logger;
   /** Read topics from their start when the group has no committed offset (default true). */
   fromBeginning?: boolean;
+  /** A fetched batch is handed over in slices of at most this many messages (default 5000). */
+  maxHandlerMessages?: number;
 }
 
 export interface BatchConsumer {
@@ -55,13 +57,22 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
         value: m.value,
         timestamp: m.timestamp,
       }));
-      await handleBatch(messages, heartbeat);
-      const last = batch.messages[batch.messages.length - 1]!.offset;
-      resolveOffset(last);
+      // Slices keep each write bounded; a heartbeat between them keeps a long batch from
+      // looking like a dead consumer. A stop between slices commits what was handled.
+      const slice = options.maxHandlerMessages ?? 5_000;
+      let handledUpTo: string | undefined;
+      for (let start = 0; start < messages.length && (start === 0 || isRunning()); start += slice) {
+        const part = messages.slice(start, start + slice);
+        await handleBatch(part);
+        handledUpTo = part[part.length - 1]!.offset;
+        resolveOffset(handledUpTo);
+        await heartbeat();
+      }
+      if (handledUpTo === undefined) return;
       await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(handledUpTo) + 1n).toString() },
       ]);
-      log.debug({ messages: messages.length, committed: last }, 'batch committed');
+      log.debug({ messages: messages.length, committed: handledUpTo }, 'batch committed');
       await heartbeat();
     },
   });
