@@ -38,7 +38,7 @@ describe('the pipeline end to end: ingest → Kafka → stitcher → ClickHouse 
     await ensureTopics(kafka, topics);
     producer = await createEventProducer(kafka);
     ingest = await buildIngestApp({ publisher: kafkaPublisher(producer, async () => true, topics), logger });
-    const processBatch = createBatchProcessor(clickhouse.client, logger, topics);
+    const processBatch = createBatchProcessor(clickhouse.client, logger, { topics });
     stitcher = await startBatchConsumer({
       kafka,
       groupId,

@@ -17,6 +17,7 @@ const BATCH_LINES = 5_000;
 export async function ingestNdjsonFile(
   file: string,
   publisher: EventPublisher,
+  blockedIdentifiers: readonly string[],
   onProgress: (bytesRead: number, totalBytes: number) => void = () => {},
 ): Promise<{ batchDuplicates: number }> {
   const totalBytes = statSync(file).size;
@@ -27,7 +28,7 @@ export async function ingestNdjsonFile(
   let lineNumber = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const intake = takeIn(batch, `file:${file}`);
+    const intake = takeIn(batch, `file:${file}`, { blockedIdentifiers });
     batchDuplicates += intake.items.filter((item) => item.status === 'duplicate').length;
     await publisher.publish(intake.events, intake.deadLetters);
     batch = [];

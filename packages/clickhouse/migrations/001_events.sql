@@ -1,5 +1,7 @@
 -- Every accepted canonical event, once per id. Written by the stitcher, read by metrics.
--- ReplacingMergeTree on id is a safety net: the stitcher already skips ids it has stored.
+-- The stitcher skips ids it has stored unless the copy is newer: `version` is the source's
+-- last update of the record (attributes.sourceUpdatedAt, in ms; 0 when the source has none),
+-- and ReplacingMergeTree(version) keeps the newest copy of an id.
 CREATE TABLE IF NOT EXISTS events_v1
 (
     id            String,
@@ -17,7 +19,8 @@ CREATE TABLE IF NOT EXISTS events_v1
     direction     LowCardinality(String),
     reason        Nullable(String),
     attributes    Map(String, String),
+    version       UInt64 DEFAULT 0,
     ingested_at   DateTime64(3, 'UTC') DEFAULT now64(3)
 )
-ENGINE = ReplacingMergeTree
+ENGINE = ReplacingMergeTree(version)
 ORDER BY id;

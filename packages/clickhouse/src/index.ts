@@ -8,3 +8,4 @@ export {
 export { migrate, readMigrations, type Migration } from './migrations.ts';
 export * from './tables/events.ts';
 export * from './tables/dead-letters.ts';
+export * from './tables/identities.ts';

@@ -35,6 +35,20 @@ export const logEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
+export const identityEnv = {
+  SEAMLINE_MAX_IDENTIFIERS: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(2)
+    .default(50)
+    .describe('Over-merging guard: the most identifiers one customer may have.'),
+  SEAMLINE_BLOCKED_IDENTIFIERS: z
+    .string()
+    .default('anonymous,unknown,n/a')
+    .transform((value) => value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean))
+    .describe('Comma-separated identifier values that never identify anyone.'),
+};
+
 export const httpEnv = (defaultPort: number) => ({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce

@@ -23,6 +23,12 @@ export {
   type RefusedLink,
 } from './identity-graph.ts';
 export { groupEventsByCustomer } from './customer-events.ts';
+export {
+  linkIncrementally,
+  type CustomerMerge,
+  type IdentityUpdate,
+  type KnownIdentities,
+} from './identity-links.ts';
 export type { Leg } from './contacts.ts';
 export {
   buildCustomerJourneys,

@@ -9,11 +9,16 @@ export interface IngestAppOptions {
   logger: Logger;
   bodyLimitBytes?: number;
   maxBatchItems?: number;
+  blockedIdentifiers?: readonly string[];
 }
 
 export async function buildIngestApp(options: IngestAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger: options.logger, bodyLimit: options.bodyLimitBytes ?? 10 << 20 });
   registerHealthRoutes(app, { kafka: () => options.publisher.ready() });
-  await app.register(eventsRoute, { publisher: options.publisher, maxBatchItems: options.maxBatchItems ?? 10_000 });
+  await app.register(eventsRoute, {
+    publisher: options.publisher,
+    maxBatchItems: options.maxBatchItems ?? 10_000,
+    ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),
+  });
   return app;
 }

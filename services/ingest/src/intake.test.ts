@@ -35,7 +35,7 @@ describe('takeIn', () => {
       [JSON.stringify(event('a')), JSON.stringify(event('a')), JSON.stringify({ ...event('c'), channel: 'fax' }), 'nope'].join('\n'),
       true,
     ) as RawItem[];
-    const intake = takeIn(items, 'http', new Date('2026-03-01T12:00:00Z'));
+    const intake = takeIn(items, 'http', { receivedAt: new Date('2026-03-01T12:00:00Z') });
     expect(intake.items.map((i) => i.status)).toEqual(['accepted', 'duplicate', 'rejected', 'rejected']);
     expect(intake.events.map((e) => e.id)).toEqual(['a']);
     expect(intake.deadLetters).toHaveLength(2);

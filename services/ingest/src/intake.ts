@@ -55,7 +55,14 @@ function idOf(value: unknown): string | undefined {
  * Validates every item. Valid events are accepted once per id (a repeat within the batch is a
  * duplicate); invalid ones become dead letters carrying the raw text, the reason and the path.
  */
-export function takeIn(rawItems: RawItem[], source: string, receivedAt = new Date()): Intake {
+export interface IntakeOptions {
+  receivedAt?: Date;
+  /** Identifier values that never identify anyone (default SPEC's list). */
+  blockedIdentifiers?: readonly string[];
+}
+
+export function takeIn(rawItems: RawItem[], source: string, options: IntakeOptions = {}): Intake {
+  const receivedAt = options.receivedAt ?? new Date();
   const intake: Intake = { items: [], events: [], deadLetters: [] };
   const seen = new Set<string>();
   rawItems.forEach((raw, index) => {
@@ -64,7 +71,7 @@ export function takeIn(rawItems: RawItem[], source: string, receivedAt = new Dat
       intake.deadLetters.push({ id: crypto.randomUUID(), receivedAt: receivedAt.toISOString(), source, reason, path, payload: raw.text });
     };
     if ('parseError' in raw) return reject(raw.parseError, '');
-    const validation = validateCanonicalEvent(raw.value);
+    const validation = validateCanonicalEvent(raw.value, { blockedIdentifiers: options.blockedIdentifiers });
     if (!validation.ok) return reject(validation.rejection.reason, validation.rejection.path, idOf(raw.value));
     const { event } = validation;
     if (seen.has(event.id)) {

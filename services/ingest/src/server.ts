@@ -19,6 +19,7 @@ const app = await buildIngestApp({
   logger,
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
+  blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 

@@ -1,7 +1,7 @@
-import { clickhouseEnv, httpEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
+import { clickhouseEnv, httpEnv, identityEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
 import { z } from 'zod';
 
-export const metricsApiEnv = z.object({ ...clickhouseEnv, ...logEnv, ...httpEnv(8080), ...metricsEnv });
+export const metricsApiEnv = z.object({ ...clickhouseEnv, ...logEnv, ...httpEnv(8080), ...metricsEnv, ...identityEnv });
 export type MetricsApiConfig = z.infer<typeof metricsApiEnv>;
 
 export const loadMetricsApiConfig = () => loadConfigOrExit('metrics-api', metricsApiEnv, process.env);

@@ -15,6 +15,8 @@ import type { MetricQuery } from './metric-query.ts';
 export interface MetricWindows {
   repeatWindowMs: number;
   billingWindowMs: number;
+  /** Over-merging guard of the identity graph. */
+  maxIdentifiers?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export function createMetricsService(client: ClickHouseClient, orgMap: () => Org
     asOf: query.asOf ? new Date(query.asOf) : now,
     repeatWindowMs: windows.repeatWindowMs,
     billingWindowMs: windows.billingWindowMs,
+    ...(windows.maxIdentifiers !== undefined && { maxIdentifiers: windows.maxIdentifiers }),
     scope: { ...(query.team && { team: query.team }), ...(query.silo && { silo: query.silo }) },
   });
   return {

@@ -13,6 +13,7 @@ await migrate(clickhouse.client);
 const metrics = createMetricsService(clickhouse.client, () => orgMap, {
   repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
   billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
+  maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
 });
 const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, logger });
 await app.listen({ host: config.HOST, port: config.PORT });

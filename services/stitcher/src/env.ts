@@ -1,10 +1,11 @@
-import { clickhouseEnv, httpEnv, kafkaEnv, loadConfigOrExit, logEnv } from '@seamline/config';
+import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const stitcherEnv = z.object({
   ...kafkaEnv,
   ...clickhouseEnv,
   ...logEnv,
+  ...identityEnv,
   ...httpEnv(8082),
   STITCHER_GROUP_ID: z.string().default('seamline-stitcher'),
 });

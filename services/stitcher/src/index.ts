@@ -1,2 +1,2 @@
 export { buildStitcherApp, type StitcherAppOptions } from './app.ts';
-export { createBatchProcessor, type BatchOutcome, type BatchProcessor } from './processor.ts';
+export { createBatchProcessor, type BatchOutcome, type BatchProcessor, type ProcessorOptions } from './processor.ts';

@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { storeDeadLetters, storeNewEvents } from '@seamline/clickhouse';
+import { readKnownIdentities, storeDeadLetters, storeNewEvents, writeIdentityUpdate } from '@seamline/clickhouse';
+import { DEFAULT_MAX_IDENTIFIERS, linkIncrementally, orderEvents } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
-import { deadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
+import { DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
 export interface BatchOutcome {
   accepted: number;
@@ -26,34 +27,47 @@ function poison(message: IncomingMessage, reason: string, path = ''): Decoded {
   };
 }
 
-function decode(message: IncomingMessage, topics: Topics): Decoded {
+function decode(message: IncomingMessage, options: Required<ProcessorOptions>): Decoded {
   let body: unknown;
   try {
     body = JSON.parse(message.value?.toString('utf8') ?? '');
   } catch {
     return poison(message, 'message value is not JSON');
   }
-  if (message.topic === topics.deadLetter) {
+  if (message.topic === options.topics.deadLetter) {
     const letter = deadLetter.safeParse(body);
     return letter.success ? { kind: 'deadLetter', letter: letter.data } : poison(message, 'not a dead letter record');
   }
-  const validation = validateCanonicalEvent(body);
+  const validation = validateCanonicalEvent(body, { blockedIdentifiers: options.blockedIdentifiers });
   if (!validation.ok) return poison(message, validation.rejection.reason, validation.rejection.path);
   return { kind: 'event', event: validation.event };
 }
 
+export interface ProcessorOptions {
+  topics?: Topics;
+  /** Over-merging guard: no customer grows beyond this many identifiers. */
+  maxIdentifiers?: number;
+  /** Identifier values that never identify anyone. */
+  blockedIdentifiers?: readonly string[];
+}
+
 /**
  * The stitcher's work for one batch, shared by the Kafka consumer and the embedded mode:
- * decode, keep what cannot be accepted as dead letters, write new events once.
- * Resolves only after ClickHouse acknowledged every write.
+ * decode, keep what cannot be accepted as dead letters, write new events once, and link their
+ * identifiers into customers. Resolves only after ClickHouse acknowledged every write.
  */
-export function createBatchProcessor(client: ClickHouseClient, logger: Logger, topics: Topics = TOPICS) {
+export function createBatchProcessor(client: ClickHouseClient, logger: Logger, processorOptions: ProcessorOptions = {}) {
+  const options: Required<ProcessorOptions> = {
+    topics: processorOptions.topics ?? TOPICS,
+    maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
+    blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
+  };
   return async function processBatch(messages: IncomingMessage[]): Promise<BatchOutcome> {
     const events: CanonicalEvent[] = [];
     const letters: DeadLetter[] = [];
     let deadLetters = 0;
     for (const message of messages) {
-      const decoded = decode(message, topics);
+      const decoded = decode(message, options);
       if (decoded.kind === 'event') events.push(decoded.event);
       else {
         letters.push(decoded.letter);
@@ -61,6 +75,12 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, t
       }
     }
     const [store] = await Promise.all([storeNewEvents(client, events), storeDeadLetters(client, letters)]);
+    // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
+    // between the event insert and the identity write still gets its links.
+    if (events.length > 0) {
+      const known = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
+      await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), known, options.maxIdentifiers));
+    }
     const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters };
     logger.debug({ messages: messages.length, ...outcome }, 'batch stored');
     return outcome;

@@ -13,7 +13,11 @@ const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFK
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 await ensureTopics(kafka, topics);
 
-const processBatch = createBatchProcessor(clickhouse.client, logger, topics);
+const processBatch = createBatchProcessor(clickhouse.client, logger, {
+  topics,
+  maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
+  blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+});
 let consuming = true;
 const consumer = await startBatchConsumer({
   kafka,

@@ -52,7 +52,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const config = loadCliConfig({ SEAMLINE_DATA_DIR: dir, SEAMLINE_ORG_MAP: sample.orgMapFile });
   const runtime = await openRuntime(config, { quiet: true });
   const ingesting = createProgress('ingesting', 'bytes');
-  const { batchDuplicates } = await ingestNdjsonFile(sample.eventsFile, runtime.transport.publisher, (d, t) => ingesting.update(d, t));
+  const { batchDuplicates } = await ingestNdjsonFile(sample.eventsFile, runtime.transport.publisher, runtime.blockedIdentifiers, (d, t) =>
+    ingesting.update(d, t),
+  );
   ingesting.stop();
   const { totals } = runtime.transport;
   console.log(

@@ -11,7 +11,7 @@ export async function ingestFile(file: string, options: { quiet: boolean; progre
   const runtime = await openRuntime(loadCliConfig(), { quiet: options.quiet });
   try {
     const progress = options.progress ? createProgress('ingesting', 'bytes') : undefined;
-    const { batchDuplicates } = await ingestNdjsonFile(file, runtime.transport.publisher, (done, total) =>
+    const { batchDuplicates } = await ingestNdjsonFile(file, runtime.transport.publisher, runtime.blockedIdentifiers, (done, total) =>
       progress?.update(done, total),
     );
     progress?.stop();

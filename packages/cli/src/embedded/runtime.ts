@@ -13,6 +13,8 @@ export interface Runtime {
   metrics: MetricsService;
   /** Ingest's publisher wired to the stitcher in process, with running totals. */
   transport: ReturnType<typeof inProcessPublisher>;
+  /** Identifier values that never identify anyone. */
+  blockedIdentifiers: readonly string[];
   close(): Promise<void>;
 }
 
@@ -28,7 +30,21 @@ export async function openRuntime(config: CliConfig, options: { quiet?: boolean 
   const metrics = createMetricsService(clickhouse.client, () => orgMap, {
     repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
     billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
+    maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
   });
-  const transport = inProcessPublisher(createBatchProcessor(clickhouse.client, logger));
-  return { clickhouse, logger, orgMap, metrics, transport, close: () => clickhouse.close() };
+  const transport = inProcessPublisher(
+    createBatchProcessor(clickhouse.client, logger, {
+      maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
+      blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+    }),
+  );
+  return {
+    clickhouse,
+    logger,
+    orgMap,
+    metrics,
+    transport,
+    blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+    close: () => clickhouse.close(),
+  };
 }

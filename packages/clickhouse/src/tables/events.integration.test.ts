@@ -48,8 +48,19 @@ describe('events table', () => {
     expect(await countEvents(clickhouse.client)).toEqual({ rows: 4, ids: 4 });
   });
 
+  it('keeps the newest copy of an updated record and ignores older ones', async () => {
+    const copy = (updatedAt: string, queue: string) =>
+      event('upd-1', { queue, attributes: { sourceUpdatedAt: updatedAt } });
+    await storeNewEvents(clickhouse.client, [copy('2026-03-01T10:05:00Z', 'First')]);
+    const newer = await storeNewEvents(clickhouse.client, [copy('2026-03-01T10:09:00Z', 'Second')]);
+    const older = await storeNewEvents(clickhouse.client, [copy('2026-03-01T10:07:00Z', 'Stale')]);
+    expect([newer.stored.length, older.duplicates]).toEqual([1, 1]);
+    const stored = (await readAllEvents(clickhouse.client)).find((e) => e.id === 'upd-1');
+    expect(stored?.queue).toBe('Second');
+  });
+
   it('applies migrations again without error or change', async () => {
     await migrate(clickhouse.client);
-    expect(await countEvents(clickhouse.client)).toEqual({ rows: 4, ids: 4 });
+    expect((await countEvents(clickhouse.client)).ids).toBe(5);
   });
 });

@@ -75,32 +75,54 @@ export function fromEventRow(row: EventRow): CanonicalEvent {
 }
 
 export interface StoreResult {
-  /** Events written now, in input order. */
+  /** Events written now (new ids, or newer copies of stored ones), in input order. */
   stored: CanonicalEvent[];
-  /** Events whose id was already stored, or repeated within the batch. */
+  /** Events whose id was already stored in the same or a newer copy, or repeated within the batch. */
   duplicates: number;
 }
 
+/** Attribute through which sources that update records say when (SOURCE_UPDATED_AT in @seamline/sources). */
+const SOURCE_UPDATED_AT = 'sourceUpdatedAt';
+
+/** The copy's version: when its source last updated the record, in ms; 0 when it does not say. */
+export function eventVersion(event: CanonicalEvent): number {
+  const updatedAt = event.attributes?.[SOURCE_UPDATED_AT];
+  const ms = updatedAt === undefined ? NaN : Date.parse(updatedAt);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
 /**
- * Writes the events whose id is not stored yet. Checking before writing makes a redelivered batch
- * (after a crash between the insert and the offset commit) a no-op instead of a second copy.
+ * Writes the events whose id is not stored yet, or whose copy is newer than the stored one.
+ * Checking before writing makes a redelivered batch (after a crash between the insert and the
+ * offset commit) a no-op instead of a second copy.
  */
 export async function storeNewEvents(client: ClickHouseClient, events: CanonicalEvent[]): Promise<StoreResult> {
-  const firstById = new Map<string, CanonicalEvent>();
-  for (const event of events) if (!firstById.has(event.id)) firstById.set(event.id, event);
-  let duplicates = events.length - firstById.size;
-  if (firstById.size === 0) return { stored: [], duplicates };
+  const newestById = new Map<string, CanonicalEvent>();
+  for (const event of events) {
+    const seen = newestById.get(event.id);
+    if (!seen || eventVersion(event) > eventVersion(seen)) newestById.set(event.id, event);
+  }
+  let duplicates = events.length - newestById.size;
+  if (newestById.size === 0) return { stored: [], duplicates };
   const existing = await client.query({
-    query: `SELECT id FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)}`,
-    query_params: { ids: [...firstById.keys()] },
+    query: `SELECT id, max(version) AS version FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)} GROUP BY id`,
+    query_params: { ids: [...newestById.keys()] },
     format: 'JSONEachRow',
   });
-  for (const { id } of await existing.json<{ id: string }>()) {
-    if (firstById.delete(id)) duplicates += 1;
+  for (const { id, version } of await existing.json<{ id: string; version: number | string }>()) {
+    const candidate = newestById.get(id);
+    if (candidate && eventVersion(candidate) <= Number(version)) {
+      newestById.delete(id);
+      duplicates += 1;
+    }
   }
-  const stored = [...firstById.values()];
+  const stored = [...newestById.values()];
   if (stored.length > 0) {
-    await client.insert({ table: EVENTS_TABLE, values: stored.map(toEventRow), format: 'JSONEachRow' });
+    await client.insert({
+      table: EVENTS_TABLE,
+      values: stored.map((event) => ({ ...toEventRow(event), version: eventVersion(event) })),
+      format: 'JSONEachRow',
+    });
   }
   return { stored, duplicates };
 }

@@ -5,6 +5,7 @@ import { splitBody, takeIn } from '../intake.ts';
 export interface EventsRouteOptions {
   publisher: EventPublisher;
   maxBatchItems: number;
+  blockedIdentifiers?: readonly string[];
 }
 
 const itemResult = {
@@ -69,7 +70,7 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
         return reply.code(413).send({ error: `batch has ${items.length} events; at most ${options.maxBatchItems} per request` });
       }
       if (items.length === 0) return reply.code(400).send({ error: 'body holds no events' });
-      const intake = takeIn(items, 'http');
+      const intake = takeIn(items, 'http', { blockedIdentifiers: options.blockedIdentifiers });
       try {
         await options.publisher.publish(intake.events, intake.deadLetters);
       } catch (error) {
