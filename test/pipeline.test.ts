@@ -50,7 +50,7 @@ describe('the pipeline end to end: ingest → Kafka → stitcher → ClickHouse 
       repeatWindowMs: 7 * 86_400_000,
       billingWindowMs: 72 * 3_600_000,
     });
-    metricsApi = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, logger });
+    metricsApi = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: tinyOrgMap, logger });
   });
 
   afterAll(async () => {

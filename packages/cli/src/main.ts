@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMetrics } from './commands/metrics.ts';
+import { registerOrg } from './commands/org.ts';
 
 const program = new Command('seamline')
   .description('Seamline: customer journeys across silos, from ticket, call and billing events')
@@ -14,6 +15,7 @@ const program = new Command('seamline')
 registerGenerate(program);
 registerIngest(program);
 registerMetrics(program);
+registerOrg(program);
 registerDemo(program);
 
 try {

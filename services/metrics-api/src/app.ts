@@ -5,10 +5,14 @@ import { createHttpApp, registerHealthRoutes } from '@seamline/http';
 import type { Logger } from '@seamline/log';
 import type { MetricsService } from './metrics-service.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { orgRoutes } from './routes/org.ts';
+import type { OrgMap } from '@seamline/journeys';
 
 export interface MetricsAppOptions {
   clickhouse: ClickHouseClient;
   metrics: MetricsService;
+  /** The org map in force. */
+  orgMap: () => OrgMap;
   logger: Logger;
 }
 
@@ -30,5 +34,6 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
   });
   registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
   await app.register(metricsRoutes, { metrics: options.metrics });
+  await app.register(orgRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
   return app;
 }

@@ -1,21 +1,23 @@
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
-import { EMPTY_ORG_MAP, loadOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp } from './app.ts';
 import { loadMetricsApiConfig } from './env.ts';
 import { createMetricsService } from './metrics-service.ts';
+import { orgMapFromFile } from './org-map-source.ts';
 
 const config = loadMetricsApiConfig();
 const logger = createLogger({ service: 'metrics-api', level: config.LOG_LEVEL });
-const orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
+const orgMap = await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger);
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
-const metrics = createMetricsService(clickhouse.client, () => orgMap, {
+const metrics = createMetricsService(clickhouse.client, orgMap.current, {
   repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
   billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
   maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
 });
-const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, logger });
+const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: orgMap.current, logger });
+// SIGHUP re-reads the org map without a restart; a broken file leaves the current map in force.
+process.on('SIGHUP', () => void orgMap.reload().catch(() => {}));
 await app.listen({ host: config.HOST, port: config.PORT });
 
 let stopping = false;

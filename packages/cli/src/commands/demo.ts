@@ -69,7 +69,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     await runtime.close();
     return;
   }
-  const metricsApp = await buildMetricsApp({ clickhouse: runtime.clickhouse.client, metrics: runtime.metrics, logger: runtime.logger });
+  const metricsApp = await buildMetricsApp({
+    clickhouse: runtime.clickhouse.client,
+    metrics: runtime.metrics,
+    orgMap: () => runtime.orgMap,
+    logger: runtime.logger,
+  });
   const ingestApp = await buildIngestApp({ publisher: runtime.transport.publisher, logger: runtime.logger });
   await metricsApp.listen({ host: '127.0.0.1', port: flags.port });
   await ingestApp.listen({ host: '127.0.0.1', port: flags.ingestPort });

@@ -145,3 +145,20 @@ export async function countEvents(client: ClickHouseClient): Promise<{ rows: num
   const [row] = await result.json<{ rows: number | string; ids: number | string }>();
   return { rows: Number(row?.rows ?? 0), ids: Number(row?.ids ?? 0) };
 }
+
+export interface QueueUsage {
+  queue: string;
+  events: number;
+  lastSeen: string;
+}
+
+/** Every queue named by stored events, with how often and when last (for finding unmapped ones). */
+export async function queueUsage(client: ClickHouseClient): Promise<QueueUsage[]> {
+  const result = await client.query({
+    query: `SELECT queue, count() AS events, max(occurred_at) AS last_seen
+            FROM ${EVENTS_TABLE} FINAL WHERE queue IS NOT NULL GROUP BY queue ORDER BY events DESC, queue`,
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ queue: string; events: number | string; last_seen: string }>();
+  return rows.map((r) => ({ queue: r.queue, events: Number(r.events), lastSeen: isoFromClickHouse(r.last_seen) }));
+}

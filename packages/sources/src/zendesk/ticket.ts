@@ -1,0 +1,86 @@
+import type { CanonicalEventInput, CustomerIdentifiers } from '@seamline/schemas';
+import type { Requester } from './schema.ts';
+
+export const ZENDESK_SOURCE = 'zendesk';
+
+/** Configuration of the Zendesk adapter. */
+export interface ZendeskOptions {
+  /** Group id → group name, as the org map knows the queue. Unknown ids become `zendesk-group-<id>`. */
+  groups?: Readonly<Record<string, string>>;
+}
+
+/** A ticket is the contact: every event of ticket 4711 carries contactId `ticket-4711`. */
+export const ticketContactId = (ticketId: string): string => `ticket-${ticketId}`;
+
+/**
+ * Event ids are built from Zendesk's own ids only, so a redelivered payload gives the same ids.
+ * A ticket is created once, so its creation has one id whichever path (webhook or audits) reports it.
+ */
+export const ticketEventId = (ticketId: string, fact: string): string => `zendesk-ticket-${ticketId}-${fact}`;
+
+const MAX_QUEUE = 200;
+
+/** The queue of a group: its configured name, or `zendesk-group-<id>` so it shows up as unmapped. */
+export function groupQueue(groupId: string, options: ZendeskOptions | undefined): string {
+  const groups: unknown = options?.groups;
+  if (typeof groups === 'object' && groups !== null && Object.hasOwn(groups, groupId)) {
+    const name: unknown = (groups as Record<string, unknown>)[groupId];
+    if (typeof name === 'string' && name.trim().length > 0 && name.length <= MAX_QUEUE) return name.trim();
+  }
+  return `zendesk-group-${groupId}`;
+}
+
+/** The requester's email and phone; normalising and dropping bad values is validation's job. */
+export function requesterIdentifiers(requester: Requester | null | undefined): CustomerIdentifiers {
+  const customer: CustomerIdentifiers = {};
+  if (requester?.email) customer.email = requester.email;
+  if (requester?.phone) customer.phone = requester.phone;
+  return customer;
+}
+
+/** What every canonical event of one ticket shares, whatever the change. */
+export interface TicketContext {
+  ticketId: string;
+  customer: CustomerIdentifiers;
+  channel: CanonicalEventInput['channel'];
+  viaChannel?: string;
+  groupId?: string;
+  assigneeId?: string;
+}
+
+export interface TicketChange {
+  id: string;
+  type: CanonicalEventInput['type'];
+  occurredAt: string;
+  /** The group the change is about (reassigned); otherwise the ticket's group. */
+  groupId?: string;
+  direction?: CanonicalEventInput['direction'];
+  followUpOf?: string;
+}
+
+export function ticketEvent(ticket: TicketContext, change: TicketChange, options: ZendeskOptions | undefined): CanonicalEventInput {
+  const groupId = change.groupId ?? ticket.groupId;
+  const attributes: Record<string, string> = {};
+  if (ticket.viaChannel) attributes.viaChannel = ticket.viaChannel;
+  if (change.followUpOf) attributes.followUpOf = ticketContactId(change.followUpOf);
+  return {
+    id: change.id,
+    type: change.type,
+    occurredAt: change.occurredAt,
+    source: ZENDESK_SOURCE,
+    customer: { ...ticket.customer },
+    contactId: ticketContactId(ticket.ticketId),
+    ...(groupId === undefined ? {} : { queue: groupQueue(groupId, options) }),
+    ...(ticket.assigneeId === undefined ? {} : { agent: `zendesk-user-${ticket.assigneeId}` }),
+    channel: ticket.channel,
+    ...(change.direction === undefined ? {} : { direction: change.direction }),
+    ...(Object.keys(attributes).length === 0 ? {} : { attributes }),
+  };
+}
+
+/** Events in time order (stable: ties keep the order they were produced in), each id once. */
+export function inTimeOrder(events: CanonicalEventInput[]): CanonicalEventInput[] {
+  const seen = new Set<string>();
+  const unique = events.filter((event) => !seen.has(event.id) && seen.add(event.id));
+  return unique.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { queueUsage } from '@seamline/clickhouse';
+import type { OrgMap } from '@seamline/journeys';
+import { z } from 'zod';
+
+export const unmappedQueuesSchema = z.object({
+  queues: z.array(z.object({ queue: z.string(), events: z.number().int(), lastSeen: z.string() })),
+});
+export type UnmappedQueues = z.infer<typeof unmappedQueuesSchema>;
+
+/** Queues seen in events that the org map in force does not know, most used first. */
+export async function unmappedQueues(client: ClickHouseClient, orgMap: OrgMap): Promise<UnmappedQueues> {
+  const usage = await queueUsage(client);
+  return { queues: usage.filter((u) => !Object.hasOwn(orgMap.queues, u.queue)) };
+}
+
+/** GET /v1/org/unmapped: what an admin should add to the org map. */
+export async function orgRoutes(app: FastifyInstance, options: { clickhouse: ClickHouseClient; orgMap: () => OrgMap }): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/org/unmapped',
+    { schema: { response: { 200: unmappedQueuesSchema } } },
+    async () => unmappedQueues(options.clickhouse, options.orgMap()),
+  );
+}
