@@ -1,7 +1,7 @@
-import { clickhouseEnv, identityEnv, loadConfig, logEnv, metricsEnv } from '@seamline/config';
+import { clickhouseEnv, identityEnv, loadConfig, logEnv, metricsEnv, sourcesEnv } from '@seamline/config';
 import { z } from 'zod';
 
-export const cliEnv = z.object({ ...clickhouseEnv, ...logEnv, ...metricsEnv, ...identityEnv });
+export const cliEnv = z.object({ ...clickhouseEnv, ...logEnv, ...metricsEnv, ...identityEnv, ...sourcesEnv });
 export type CliConfig = z.infer<typeof cliEnv>;
 
 /** The CLI's configuration; flags given on the command line override these variables. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@seamline/config';
 import { OrgMapError } from '@seamline/journeys';
+import { registerDeadLetters } from './commands/deadletters.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
@@ -16,6 +17,7 @@ registerGenerate(program);
 registerIngest(program);
 registerMetrics(program);
 registerOrg(program);
+registerDeadLetters(program);
 registerDemo(program);
 
 try {

@@ -49,6 +49,10 @@ export const identityEnv = {
     .describe('Comma-separated identifier values that never identify anyone.'),
 };
 
+export const sourcesEnv = {
+  ZENDESK_GROUPS: z.string().optional().describe('File (JSON or YAML) mapping Zendesk group ids to group names.'),
+};
+
 export const httpEnv = (defaultPort: number) => ({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce

@@ -3,6 +3,9 @@ import { createHttpApp, registerHealthRoutes } from '@seamline/http';
 import type { Logger } from '@seamline/log';
 import type { EventPublisher } from './publisher.ts';
 import { eventsRoute } from './routes/events.ts';
+import { sourcesRoute } from './routes/sources.ts';
+import { sourceAuthenticators, type SourceSecrets } from './sources/authenticators.ts';
+import { sourceTranslators, type TranslatorOptions } from './sources/translators.ts';
 
 export interface IngestAppOptions {
   publisher: EventPublisher;
@@ -10,14 +13,28 @@ export interface IngestAppOptions {
   bodyLimitBytes?: number;
   maxBatchItems?: number;
   blockedIdentifiers?: readonly string[];
+  /** Secrets of the vendor sources; a source without its secret is not accepted. */
+  sourceSecrets?: SourceSecrets;
+  translatorOptions?: TranslatorOptions;
 }
 
 export async function buildIngestApp(options: IngestAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger: options.logger, bodyLimit: options.bodyLimitBytes ?? 10 << 20 });
   registerHealthRoutes(app, { kafka: () => options.publisher.ready() });
+  // Bodies arrive as text so that a payload that fails to parse is still kept whole as a dead
+  // letter, and so that webhook signatures are checked over the exact bytes received.
+  app.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   await app.register(eventsRoute, {
     publisher: options.publisher,
     maxBatchItems: options.maxBatchItems ?? 10_000,
+    ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),
+  });
+  await app.register(sourcesRoute, {
+    publisher: options.publisher,
+    translators: sourceTranslators(options.translatorOptions ?? { zendeskGroups: {} }),
+    authenticators: sourceAuthenticators(options.sourceSecrets ?? {}),
     ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),
   });
   return app;

@@ -1,4 +1,4 @@
-import { httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv } from '@seamline/config';
+import { httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, sourcesEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const ingestEnv = z.object({
@@ -8,6 +8,10 @@ export const ingestEnv = z.object({
   ...httpEnv(8081),
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 << 20),
   INGEST_MAX_BATCH_ITEMS: z.coerce.number().int().positive().default(10_000),
+  ...sourcesEnv,
+  ZENDESK_WEBHOOK_SECRET: z.string().optional().describe('Enables /v1/sources/zendesk: the webhook signing secret.'),
+  CONNECT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Enables /v1/sources/connect: the bearer token.'),
+  STRIPE_WEBHOOK_SECRET: z.string().optional().describe('Enables /v1/sources/stripe: the endpoint secret (whsec_...).'),
 });
 export type IngestConfig = z.infer<typeof ingestEnv>;
 

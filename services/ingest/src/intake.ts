@@ -1,4 +1,4 @@
-import { validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
+import { makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
 /** What the caller is told about one item of a batch (SPEC: accepted, duplicate or rejected with the reason). */
 export type ItemResult =
@@ -68,7 +68,7 @@ export function takeIn(rawItems: RawItem[], source: string, options: IntakeOptio
   rawItems.forEach((raw, index) => {
     const reject = (reason: string, path: string, id?: string) => {
       intake.items.push({ index, ...(id !== undefined && { id }), status: 'rejected', reason, path });
-      intake.deadLetters.push({ id: crypto.randomUUID(), receivedAt: receivedAt.toISOString(), source, reason, path, payload: raw.text });
+      intake.deadLetters.push(makeDeadLetter(source, raw.text, reason, path, receivedAt));
     };
     if ('parseError' in raw) return reject(raw.parseError, '');
     const validation = validateCanonicalEvent(raw.value, { blockedIdentifiers: options.blockedIdentifiers });

@@ -3,6 +3,7 @@ import { createLogger } from '@seamline/log';
 import { buildIngestApp } from './app.ts';
 import { loadIngestConfig } from './env.ts';
 import { kafkaPublisher } from './publisher.ts';
+import { loadZendeskGroups } from './sources/zendesk-groups.ts';
 
 const config = loadIngestConfig();
 const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
@@ -20,6 +21,12 @@ const app = await buildIngestApp({
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+  sourceSecrets: {
+    zendeskWebhookSecret: config.ZENDESK_WEBHOOK_SECRET,
+    connectToken: config.CONNECT_TOKEN,
+    stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET,
+  },
+  translatorOptions: { zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS) },
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 

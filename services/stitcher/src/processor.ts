@@ -3,7 +3,7 @@ import { readKnownIdentities, storeDeadLetters, storeNewEvents, writeIdentityUpd
 import { DEFAULT_MAX_IDENTIFIERS, linkIncrementally, orderEvents } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
-import { DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
+import { DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
 export interface BatchOutcome {
   accepted: number;
@@ -15,16 +15,9 @@ export interface BatchOutcome {
 type Decoded = { kind: 'event'; event: CanonicalEvent } | { kind: 'deadLetter'; letter: DeadLetter };
 
 function poison(message: IncomingMessage, reason: string, path = ''): Decoded {
-  return {
-    kind: 'deadLetter',
-    letter: deadLetter.parse({
-      receivedAt: new Date(Number(message.timestamp) || Date.now()).toISOString(),
-      source: `kafka:${message.topic}`,
-      reason,
-      path,
-      payload: message.value?.toString('utf8') ?? '',
-    }),
-  };
+  const receivedAt = new Date(Number(message.timestamp) || Date.now());
+  const payload = message.value?.toString('utf8') ?? '';
+  return { kind: 'deadLetter', letter: makeDeadLetter(`kafka:${message.topic}`, payload, reason, path, receivedAt) };
 }
 
 function decode(message: IncomingMessage, options: Required<ProcessorOptions>): Decoded {

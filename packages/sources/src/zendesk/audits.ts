@@ -34,10 +34,11 @@ interface Page {
   users: ReadonlyMap<string, { email?: string | null; phone?: string | null }>;
   tickets: ReadonlyMap<string, SideloadedTicket>;
   states: Map<string, TicketState>;
+  /** `via` of each ticket's creation audit seen so far: the channel the ticket came in through. */
+  creationVias: Map<string, Via | null | undefined>;
   options: ZendeskOptions | undefined;
 }
 
-type Outcome = { ok: true; events: CanonicalEventInput[] } | Extract<Translation, { ok: false }>;
 
 const isAuditField = (field: string | null | undefined): field is AuditField =>
   typeof field === 'string' && Object.hasOwn(auditFieldValue, field);
@@ -45,7 +46,7 @@ const isAuditField = (field: string | null | undefined): field is AuditField =>
 const previousStatus = z.string().nullish();
 
 /** Applies the audit's Create and Change events to the ticket's state; returns the changes they mean. */
-function replayAudit(audit: Audit, at: (string | number)[], state: TicketState): TicketChange[] | Outcome {
+function replayAudit(audit: Audit, at: (string | number)[], state: TicketState): TicketChange[] | Translation {
   const changes: TicketChange[] = [];
   for (const [index, event] of audit.events.entries()) {
     if ((event.type !== 'Create' && event.type !== 'Change') || !isAuditField(event.field_name)) continue;
@@ -65,7 +66,7 @@ function replayAudit(audit: Audit, at: (string | number)[], state: TicketState):
       if (event.type === 'Change' && value) changes.push({ id, type: 'ticket.reassigned', occurredAt, groupId: value });
     } else if (field === 'assignee_id') {
       state.assigneeId = value;
-    } else if (value) {
+    } else if (field === 'requester_id' && value) {
       state.requesterId = value;
     }
   }
@@ -85,7 +86,7 @@ function creation(audit: Audit, sideload: SideloadedTicket | undefined): TicketC
 }
 
 /** The ticket as of this audit; its channel is the one it came in through, not the update's. */
-function ticketContext(audit: Audit, at: (string | number)[], page: Page, creationVia: Via | null | undefined): TicketContext | Outcome {
+function ticketContext(audit: Audit, at: (string | number)[], page: Page): TicketContext | Translation {
   const ticketId = audit.ticket_id;
   const state = page.states.get(ticketId) ?? {};
   const sideload = page.tickets.get(ticketId);
@@ -99,7 +100,7 @@ function ticketContext(audit: Audit, at: (string | number)[], page: Page, creati
         : `requester ${requesterId} has no email or phone in the users sideload; request the page with include=users`;
     return rejected(`${path}: ticket ${ticketId}: ${why}`, path);
   }
-  const viaChannel = viaChannelName(sideload?.via ?? creationVia ?? audit.via);
+  const viaChannel = viaChannelName(sideload?.via ?? page.creationVias.get(ticketId) ?? audit.via);
   const groupId = state.groupId === undefined ? sideload?.group_id : state.groupId;
   return {
     ticketId,
@@ -111,7 +112,7 @@ function ticketContext(audit: Audit, at: (string | number)[], page: Page, creati
   };
 }
 
-function translateAudit(audit: Audit, index: number, page: Page, creationVias: Map<string, Via | null | undefined>): Outcome {
+function translateAudit(audit: Audit, index: number, page: Page): Translation {
   const at = ['audits', index];
   const state = page.states.get(audit.ticket_id) ?? {};
   page.states.set(audit.ticket_id, state);
@@ -119,11 +120,11 @@ function translateAudit(audit: Audit, index: number, page: Page, creationVias: M
   if (!Array.isArray(replayed)) return replayed;
   const changes = [...replayed];
   if (audit.events.some((event) => event.type === 'Create')) {
-    creationVias.set(audit.ticket_id, audit.via);
+    page.creationVias.set(audit.ticket_id, audit.via);
     changes.unshift(creation(audit, page.tickets.get(audit.ticket_id)));
   }
   if (changes.length === 0) return { ok: true, events: [] };
-  const ticket = ticketContext(audit, at, page, creationVias.get(audit.ticket_id));
+  const ticket = ticketContext(audit, at, page);
   if ('ok' in ticket) return ticket;
   return { ok: true, events: changes.map((change) => ticketEvent(ticket, change, page.options)) };
 }
@@ -141,15 +142,15 @@ export function translateAuditsPage(raw: unknown, options: ZendeskOptions | unde
     users: new Map((data.users ?? []).map((user) => [user.id, user])),
     tickets: new Map((data.tickets ?? []).map((ticket) => [ticket.id, ticket])),
     states: new Map(),
+    creationVias: new Map(),
     options,
   };
-  const creationVias = new Map<string, Via | null | undefined>();
   const inOrder = data.audits
     .map((audit, index) => ({ audit, index }))
     .sort((a, b) => Date.parse(a.audit.created_at) - Date.parse(b.audit.created_at));
   const events: CanonicalEventInput[] = [];
   for (const { audit, index } of inOrder) {
-    const outcome = translateAudit(audit, index, page, creationVias);
+    const outcome = translateAudit(audit, index, page);
     if (!outcome.ok) return outcome;
     events.push(...outcome.events);
   }

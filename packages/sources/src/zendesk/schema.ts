@@ -6,11 +6,15 @@ import { z } from 'zod';
  */
 
 /** Ids arrive as JSON numbers from the REST API and as digit strings from event webhooks. */
+const ID_MESSAGE = 'must be a Zendesk id (a whole number or a string of digits)';
 export const zendeskId = z
-  .union([
-    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    z.string().regex(/^\d{1,20}$/),
-  ], { error: 'must be a Zendesk id (a whole number or a string of digits)' })
+  .union(
+    [
+      z.number().int({ error: ID_MESSAGE }).nonnegative({ error: ID_MESSAGE }).max(Number.MAX_SAFE_INTEGER, { error: ID_MESSAGE }),
+      z.string().regex(/^\d{1,20}$/, { error: ID_MESSAGE }),
+    ],
+    { error: ID_MESSAGE },
+  )
   .transform(String);
 
 /** ISO 8601 with offset, to UTC with milliseconds (webhook times carry nanoseconds). */
@@ -45,8 +49,8 @@ export const webhookEventSchema = z.object({
   type: z.string().startsWith(WEBHOOK_TYPE_PREFIX, `must start with "${WEBHOOK_TYPE_PREFIX}"`),
   id: z.string().min(1).max(100),
   time: zendeskTime,
-  detail: z.unknown(),
-  event: z.unknown(),
+  detail: z.unknown().optional(),
+  event: z.unknown().optional(),
   requester: requesterSchema.nullish(),
 });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
@@ -86,8 +90,8 @@ const auditEventSchema = z.object({
   id: zendeskId.nullish(),
   type: z.string(),
   field_name: z.string().nullish(),
-  value: z.unknown(),
-  previous_value: z.unknown(),
+  value: z.unknown().optional(),
+  previous_value: z.unknown().optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

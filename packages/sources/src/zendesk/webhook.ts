@@ -30,8 +30,6 @@ const TICKET_EVENTS: ReadonlyMap<string, 'created' | 'group' | 'status'> = new M
   ['ticket.status_changed', 'status'],
 ]);
 
-type Outcome = { ok: true; events: CanonicalEventInput[] } | Extract<Translation, { ok: false }>;
-
 function ticketContext(webhook: WebhookEvent, detail: TicketDetail): TicketContext | undefined {
   const customer = requesterIdentifiers(detail.requester ?? webhook.requester);
   if (Object.keys(customer).length === 0) return undefined;
@@ -47,7 +45,7 @@ function ticketContext(webhook: WebhookEvent, detail: TicketDetail): TicketConte
 }
 
 /** One webhook event to zero or one canonical events. */
-function translateOne(raw: unknown, at: (string | number)[], options: ZendeskOptions | undefined): Outcome {
+function translateOne(raw: unknown, at: (string | number)[], options: ZendeskOptions | undefined): Translation {
   const envelope = webhookEventSchema.safeParse(raw);
   if (!envelope.success) return zodRejection(envelope.error, at);
   const webhook = envelope.data;

@@ -31,11 +31,6 @@ const problem = {
  * and only after Kafka acknowledged the accepted events and the dead letters.
  */
 export async function eventsRoute(app: FastifyInstance, options: EventsRouteOptions): Promise<void> {
-  // Bodies arrive as text so that a payload that fails to parse is still kept whole as a dead letter.
-  app.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
-  );
-
   app.post(
     '/v1/events',
     {

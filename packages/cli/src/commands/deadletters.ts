@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { listDeadLetters, markDeadLettersReplayed, storeDeadLetters } from '@seamline/clickhouse';
+import { loadZendeskGroups, planReplay, sourceTranslators } from '@seamline/ingest';
+import { loadCliConfig } from '../env.ts';
+import { openRuntime, type Runtime } from '../embedded/runtime.ts';
+
+interface Filter {
+  reason?: string;
+  source?: string;
+}
+
+export interface ReplayResult {
+  /** Letters that passed and were ingested (their events stored once). */
+  replayed: number;
+  /** Events those letters described that were new to the store. */
+  accepted: number;
+  duplicates: number;
+  /** Letters that still fail; they stay, with their new reason. */
+  stillFailing: number;
+}
+
+/** Replays pending dead letters through the same intake and processing as new input. */
+export async function replayDeadLetters(runtime: Runtime, filter: Filter): Promise<ReplayResult> {
+  const letters = await listDeadLetters(runtime.clickhouse.client, filter);
+  const config = loadCliConfig();
+  const translators = sourceTranslators({ zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS) });
+  const plan = planReplay(letters, translators, runtime.blockedIdentifiers);
+  const before = { ...runtime.transport.totals };
+  const events = plan.passing.flatMap((p) => p.events);
+  // Events first: a letter is marked replayed only once its events are stored.
+  if (events.length > 0) await runtime.transport.publisher.publish(events, []);
+  await markDeadLettersReplayed(runtime.clickhouse.client, plan.passing.map((p) => p.letter));
+  await storeDeadLetters(runtime.clickhouse.client, plan.failing);
+  return {
+    replayed: plan.passing.length,
+    accepted: runtime.transport.totals.accepted - before.accepted,
+    duplicates: runtime.transport.totals.duplicates - before.duplicates,
+    stillFailing: plan.failing.length,
+  };
+}
+
+export function registerDeadLetters(program: Command): void {
+  const deadletters = program.command('deadletters').description('input that could not be accepted, kept with why');
+  deadletters
+    .command('list')
+    .description('dead letters waiting for a fix, oldest first')
+    .option('--reason <reason>', 'only this reason (or reasons starting with "<reason>:")')
+    .option('--source <source>', 'only from this source')
+    .option('--all', 'include letters a replay already ingested')
+    .option('--limit <n>', 'at most this many', (v) => Number(v), 1000)
+    .option('--json', 'print JSON lines')
+    .action(async (flags: Filter & { all?: boolean; limit: number; json?: boolean }) => {
+      const runtime = await openRuntime(loadCliConfig(), { quiet: true });
+      try {
+        const letters = await listDeadLetters(runtime.clickhouse.client, { ...flags, includeReplayed: Boolean(flags.all) });
+        for (const letter of letters) {
+          if (flags.json) console.log(JSON.stringify(letter));
+          else console.log(`${letter.receivedAt}  ${letter.source}  ${letter.replayed ? '[replayed] ' : ''}${letter.reason}`);
+        }
+        if (!flags.json) console.error(`${letters.length} dead letter(s)`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  deadletters
+    .command('replay')
+    .description('ingest the letters that pass now; the others stay, with their new reason')
+    .option('--reason <reason>', 'only this reason (or reasons starting with "<reason>:")')
+    .option('--source <source>', 'only from this source')
+    .option('--json', 'print JSON')
+    .action(async (flags: Filter & { json?: boolean }) => {
+      const runtime = await openRuntime(loadCliConfig(), { quiet: true });
+      try {
+        const result = await replayDeadLetters(runtime, flags);
+        if (flags.json) console.log(JSON.stringify(result));
+        else console.log(`replayed ${result.replayed} (${result.accepted} new events, ${result.duplicates} duplicates); still failing ${result.stillFailing}`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import type { EventPublisher } from '../publisher.ts';
+import type { Authenticate } from '../sources/authenticators.ts';
+import { makeDeadLetter } from '@seamline/schemas';
+import { takeInSourcePayload } from '../sources/intake.ts';
+import type { Translate } from '../sources/translators.ts';
+
+export interface SourcesRouteOptions {
+  publisher: EventPublisher;
+  translators: ReadonlyMap<string, Translate>;
+  /** Per source: how to authenticate, or the variable to set to enable it. */
+  authenticators: ReadonlyMap<string, Authenticate | string>;
+  blockedIdentifiers?: readonly string[];
+}
+
+const problem = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'string' }, path: { type: 'string' }, deadLettered: { type: 'boolean' } },
+} as const;
+
+/** Marks reasons a replay must never retry: the payload was not shown to come from the source. */
+export const UNAUTHENTICATED = 'unauthenticated';
+
+/**
+ * POST /v1/sources/:source: a vendor's own payload (Zendesk webhook or audits, Amazon Connect
+ * contact records, Stripe events), authenticated the source's way, translated to canonical events
+ * and accepted whole, or kept whole as a dead letter with the reason.
+ */
+export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOptions): Promise<void> {
+  app.post<{ Params: { source: string } }>(
+    '/v1/sources/:source',
+    {
+      schema: {
+        params: { type: 'object', properties: { source: { type: 'string', maxLength: 64 } }, required: ['source'] },
+        response: {
+          200: {
+            type: 'object',
+            required: ['accepted', 'duplicates', 'events'],
+            properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' }, events: { type: 'array', items: { type: 'string' } } },
+          },
+          401: problem,
+          404: problem,
+          422: problem,
+          503: problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { source } = request.params;
+      const body = typeof request.body === 'string' ? request.body : '';
+      const refuse = async (status: number, reason: string, path = '', letterSource = source) => {
+        await options.publisher.publish([], [makeDeadLetter(letterSource, body, reason, path)]);
+        return reply.code(status).send({ error: reason, ...(path && { path }), deadLettered: true });
+      };
+      const translate = options.translators.get(source);
+      const authenticate = options.authenticators.get(source);
+      if (!translate || authenticate === undefined) {
+        const known = [...options.translators.keys()].join(', ');
+        return refuse(404, `unknown source "${source}" (known: ${known})`, '', `unknown:${source.slice(0, 64)}`);
+      }
+      if (typeof authenticate === 'string') {
+        return refuse(404, `source "${source}" is not enabled: set ${authenticate}`);
+      }
+      const authentication = authenticate({ headers: request.headers, body });
+      if (!authentication.ok) return refuse(401, `${UNAUTHENTICATED}: ${authentication.reason}`);
+      const intake = takeInSourcePayload(body, translate, options.blockedIdentifiers);
+      if (!intake.ok) return refuse(422, intake.reason, intake.path);
+      const unique = [...new Map(intake.events.map((event) => [event.id, event])).values()];
+      try {
+        await options.publisher.publish(unique, []);
+      } catch (error) {
+        request.log.error({ err: error, source }, 'publishing failed');
+        return reply.code(503).header('retry-after', '5').send({ error: 'events could not be stored now; retry later' });
+      }
+      return { accepted: unique.length, duplicates: intake.events.length - unique.length, events: unique.map((e) => e.id) };
+    },
+  );
+}
