@@ -1,24 +1,24 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadCliConfig } from '../env.ts';
-import { openRuntime } from '../embedded/runtime.ts';
+import { openIngestTarget } from '../embedded/ingest-target.ts';
 import { ingestNdjsonFile, type IngestCounts } from '../ingest-file.ts';
 import { createProgress } from '../progress.ts';
 
 /** Ingests a file through the same validation and processing as the services; returns SPEC's counts. */
 export async function ingestFile(file: string, options: { quiet: boolean; progress: boolean }): Promise<IngestCounts> {
   if (!existsSync(file)) throw new Error(`ingest: file not found: ${file}`);
-  const runtime = await openRuntime(loadCliConfig(), { quiet: options.quiet });
+  const target = await openIngestTarget(loadCliConfig(), options.quiet);
   try {
     const progress = options.progress ? createProgress('ingesting', 'bytes') : undefined;
-    const { batchDuplicates } = await ingestNdjsonFile(file, runtime.transport.publisher, runtime.blockedIdentifiers, (done, total) =>
+    const { batchDuplicates } = await ingestNdjsonFile(file, target.publisher, target.blockedIdentifiers, (done, total) =>
       progress?.update(done, total),
     );
     progress?.stop();
-    const { totals } = runtime.transport;
+    const { totals } = target;
     return { accepted: totals.accepted, duplicates: totals.duplicates + batchDuplicates, deadLetters: totals.deadLetters };
   } finally {
-    await runtime.close();
+    await target.close();
   }
 }
 

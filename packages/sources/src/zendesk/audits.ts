@@ -54,7 +54,7 @@ function replayAudit(audit: Audit, at: (string | number)[], state: TicketState):
     const parsed = auditFieldValue[field].safeParse(event.value);
     if (!parsed.success) return zodRejection(parsed.error, [...at, 'events', index, 'value']);
     const value = parsed.data;
-    const id = ticketEventId(audit.ticket_id, `audit-${audit.id}-${event.id ?? index}`);
+    const id = ticketEventId(audit.ticket_id, `audit-${audit.id}-${event.id ?? `i${index}`}`);
     const occurredAt = audit.created_at;
     if (field === 'status' && typeof value === 'string') {
       const previous = event.type === 'Change' ? previousStatus.safeParse(event.previous_value) : undefined;

@@ -1,0 +1,32 @@
+import { createLogger } from '@seamline/log';
+import type { EventPublisher } from '@seamline/ingest';
+import type { BatchOutcome } from '@seamline/stitcher';
+import type { CliConfig } from '../env.ts';
+import { kafkaTransport } from './kafka-transport.ts';
+import { openRuntime } from './runtime.ts';
+
+export interface IngestTarget {
+  /** Where the input goes, in words, for the log. */
+  description: string;
+  publisher: EventPublisher;
+  totals: BatchOutcome;
+  blockedIdentifiers: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Kafka when KAFKA_BROKERS is set (a running deployment); else the configured store in process. */
+export async function openIngestTarget(config: CliConfig, quiet: boolean): Promise<IngestTarget> {
+  const blockedIdentifiers = config.SEAMLINE_BLOCKED_IDENTIFIERS;
+  if (config.KAFKA_BROKERS) {
+    const logger = createLogger({ service: 'seamline', level: quiet ? 'warn' : config.LOG_LEVEL });
+    const transport = await kafkaTransport(config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, logger);
+    return { description: `Kafka ${config.KAFKA_BROKERS.join(',')}`, ...transport, blockedIdentifiers };
+  }
+  const runtime = await openRuntime(config, { quiet });
+  return {
+    description: runtime.clickhouse.mode === 'embedded' ? `embedded store ${runtime.clickhouse.location}` : `ClickHouse ${runtime.clickhouse.location}`,
+    ...runtime.transport,
+    blockedIdentifiers,
+    close: runtime.close,
+  };
+}
