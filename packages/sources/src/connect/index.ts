@@ -6,8 +6,8 @@ import { newestCopies, type ParsedRecord } from './legs.ts';
 import { zodRejection } from './rejection.ts';
 import { contactRecordSchema } from './schema.ts';
 
-export { callContactId } from './events.ts';
-export type { ContactRecord } from './schema.ts';
+export { callContactId, CONNECT_SOURCE } from './events.ts';
+export type { ContactRecord as ConnectContactRecord } from './schema.ts';
 
 /**
  * Amazon Connect contact records to canonical events: one record, an array of records, or a

@@ -3,12 +3,12 @@ import { translateAuditsPage } from './audits.ts';
 import { ZENDESK_SOURCE, type ZendeskOptions } from './ticket.ts';
 import { translateWebhookEvents } from './webhook.ts';
 
-export type { ZendeskOptions } from './ticket.ts';
+export { ZENDESK_SOURCE, type ZendeskOptions } from './ticket.ts';
 export {
   verifyZendeskSignature,
   ZENDESK_SIGNATURE_HEADER,
   ZENDESK_TIMESTAMP_HEADER,
-  type SignatureVerdict,
+  type ZendeskSignatureVerdict,
   type ZendeskSignatureCheck,
 } from './signature.ts';
 

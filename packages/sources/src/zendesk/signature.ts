@@ -17,7 +17,7 @@ export interface ZendeskSignatureCheck {
   toleranceSeconds?: number;
 }
 
-export type SignatureVerdict = { ok: true } | { ok: false; reason: string };
+export type ZendeskSignatureVerdict = { ok: true } | { ok: false; reason: string };
 
 /** Zendesk sends ISO 8601 ("2024-04-17T17:18:10Z"); Unix seconds are accepted too. */
 function timestampMillis(timestamp: string): number {
@@ -31,7 +31,7 @@ function timestampMillis(timestamp: string): number {
  * runs in constant time, and a timestamp outside the tolerance fails so a captured request cannot
  * be replayed later.
  */
-export function verifyZendeskSignature(check: ZendeskSignatureCheck): SignatureVerdict {
+export function verifyZendeskSignature(check: ZendeskSignatureCheck): ZendeskSignatureVerdict {
   const { body, signature, timestamp, secret } = check;
   if (!secret) return { ok: false, reason: 'no signing secret configured for the Zendesk webhook' };
   if (!signature) return { ok: false, reason: 'missing header X-Zendesk-Webhook-Signature' };
