@@ -4,6 +4,7 @@ import { OrgMapError } from '@seamline/journeys';
 import { registerDeadLetters } from './commands/deadletters.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerImport } from './commands/import.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerOrg } from './commands/org.ts';
@@ -15,6 +16,7 @@ const program = new Command('seamline')
 
 registerGenerate(program);
 registerIngest(program);
+registerImport(program);
 registerMetrics(program);
 registerOrg(program);
 registerDeadLetters(program);

@@ -11,10 +11,14 @@ export interface EventProducer {
   close(): Promise<void>;
 }
 
-/** An idempotent producer: a retry after a lost acknowledgement does not write a second copy. */
+/**
+ * acks = all and one request in flight per broker keep each partition in order. A retry after a
+ * lost acknowledgement may write a message twice; the stitcher stores each event id once, so
+ * Kafka's idempotent producer (which wants unbounded retries, hiding an outage from ingest's 503)
+ * is not needed.
+ */
 export async function createEventProducer(kafka: Kafka): Promise<EventProducer> {
   const producer: Producer = kafka.producer({
-    idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     // Murmur2 like the Java client, so other producers put the same customer key on the same partition.

@@ -9,8 +9,11 @@ export interface LoggerSettings {
   level?: LoggerOptions['level'];
   /** Force pretty output on or off; by default pretty only when stdout is a TTY. */
   pretty?: boolean;
-  /** Where lines go instead of stdout (tests, files). */
-  destination?: DestinationStream;
+  /**
+   * Where lines go instead of stdout: 'stderr' for commands whose stdout is their output, or a
+   * stream (tests, files).
+   */
+  destination?: DestinationStream | 'stderr';
 }
 
 /** Keys whose values never reach a log line. */
@@ -33,8 +36,11 @@ export function createLogger(settings: LoggerSettings): Logger {
     redact: { paths: REDACTED, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (settings.destination) return pino(options, settings.destination);
-  const usePretty = settings.pretty ?? Boolean(process.stdout.isTTY);
+  const toStderr = settings.destination === 'stderr';
+  if (settings.destination && !toStderr) return pino(options, settings.destination as DestinationStream);
+  const terminal = toStderr ? process.stderr : process.stdout;
+  const usePretty = settings.pretty ?? Boolean(terminal.isTTY);
   // pino-pretty as a stream in this thread (no transport worker), so logging adds no threads.
-  return usePretty ? pino(options, pretty({ colorize: true, ignore: 'pid,hostname' })) : pino(options);
+  if (usePretty) return pino(options, pretty({ colorize: true, ignore: 'pid,hostname', destination: toStderr ? 2 : 1 }));
+  return toStderr ? pino(options, pino.destination(2)) : pino(options);
 }

@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { listDeadLetters, markDeadLettersReplayed, storeDeadLetters } from '@seamline/clickhouse';
-import { loadZendeskGroups, planReplay, sourceTranslators } from '@seamline/ingest';
+import { loadZendeskGroups, planReplay, sourceTranslators, type Translate } from '@seamline/ingest';
+import { csvAdapter, CSV_SOURCE } from '@seamline/sources';
+import { loadCsvMapping } from './import.ts';
 import { loadCliConfig } from '../env.ts';
 import { openRuntime, type Runtime } from '../embedded/runtime.ts';
 
 interface Filter {
   reason?: string;
   source?: string;
+  /** CSV mapping for letters of `seamline import` (the fixed one, when the mapping was the cause). */
+  mapping?: string;
 }
 
 export interface ReplayResult {
@@ -21,9 +25,16 @@ export interface ReplayResult {
 
 /** Replays pending dead letters through the same intake and processing as new input. */
 export async function replayDeadLetters(runtime: Runtime, filter: Filter): Promise<ReplayResult> {
-  const letters = await listDeadLetters(runtime.clickhouse.client, filter);
+  const letters = (await listDeadLetters(runtime.clickhouse.client, filter)).filter(
+    // Without a mapping, CSV rows cannot be read again: they wait for a replay that names one.
+    (letter) => letter.source !== CSV_SOURCE || filter.mapping !== undefined,
+  );
   const config = loadCliConfig();
-  const translators = sourceTranslators({ zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS) });
+  const translators = new Map<string, Translate>(sourceTranslators({ zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS) }));
+  if (filter.mapping) {
+    const mapping = loadCsvMapping(filter.mapping);
+    translators.set(CSV_SOURCE, (payload) => csvAdapter.translate(payload, mapping));
+  }
   const plan = planReplay(letters, translators, runtime.blockedIdentifiers);
   const before = { ...runtime.transport.totals };
   const events = plan.passing.flatMap((p) => p.events);
@@ -67,6 +78,7 @@ export function registerDeadLetters(program: Command): void {
     .description('ingest the letters that pass now; the others stay, with their new reason')
     .option('--reason <reason>', 'only this reason (or reasons starting with "<reason>:")')
     .option('--source <source>', 'only from this source')
+    .option('--mapping <file>', 'CSV mapping to read letters of `seamline import` with')
     .option('--json', 'print JSON')
     .action(async (flags: Filter & { json?: boolean }) => {
       const runtime = await openRuntime(loadCliConfig(), { quiet: true });

@@ -18,7 +18,7 @@ export interface IngestTarget {
 export async function openIngestTarget(config: CliConfig, quiet: boolean): Promise<IngestTarget> {
   const blockedIdentifiers = config.SEAMLINE_BLOCKED_IDENTIFIERS;
   if (config.KAFKA_BROKERS) {
-    const logger = createLogger({ service: 'seamline', level: quiet ? 'warn' : config.LOG_LEVEL });
+    const logger = createLogger({ service: 'seamline', level: quiet ? 'warn' : config.LOG_LEVEL, destination: 'stderr' });
     const transport = await kafkaTransport(config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, logger);
     return { description: `Kafka ${config.KAFKA_BROKERS.join(',')}`, ...transport, blockedIdentifiers };
   }

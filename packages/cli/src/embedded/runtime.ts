@@ -23,7 +23,7 @@ export interface Runtime {
  * default), running the very same processing code as the Kafka services.
  */
 export async function openRuntime(config: CliConfig, options: { quiet?: boolean } = {}): Promise<Runtime> {
-  const logger = createLogger({ service: 'seamline', level: options.quiet ? 'warn' : config.LOG_LEVEL });
+  const logger = createLogger({ service: 'seamline', level: options.quiet ? 'warn' : config.LOG_LEVEL, destination: 'stderr' });
   const orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
   const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
   await migrate(clickhouse.client);

@@ -1,5 +1,5 @@
 import { pipeline, Readable } from 'node:stream';
-import { Parser } from 'csv-parse';
+import { Parser, type Options } from 'csv-parse';
 import type { CsvMapping } from './mapping.ts';
 import { csvParseOptions, describeParseError, placeRaw, readCsvItems, type CsvItem, type RawRecord } from './reader.ts';
 import { createRowTranslator, type CsvRowEntry } from './rows.ts';
@@ -18,14 +18,16 @@ export async function* csvRowsToEventsStream(
   mapping: CsvMapping,
 ): AsyncGenerator<CsvRowEntry> {
   const translateRow = createRowTranslator(mapping);
-  const parser: Parser = new Parser({
+  const options: Options<ParserOutput, RawRecord> = {
     ...csvParseOptions(mapping.delimiter),
-    on_record: (record: unknown) => ({ kind: 'record', ...(record as RawRecord) }) satisfies ParserOutput,
+    on_record: (record) => ({ kind: 'record', ...record }),
     // Pushed into the parser's own output, so a skip arrives in order with the records around it.
     on_skip: (error, raw) => {
       parser.push({ kind: 'unreadable', problem: describeParseError(error), raw: raw ?? '' } satisfies ParserOutput);
     },
-  });
+  };
+  // csv-parse types Parser with its default record type only; `options` above is checked as it runs.
+  const parser = new Parser(options as unknown as Options);
   pipeline(input instanceof Readable ? input : Readable.from(input), parser, () => {
     // errors reach the consumer through the iteration below
   });
