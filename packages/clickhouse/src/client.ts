@@ -74,9 +74,10 @@ export async function connectClickHouse(settings: ClickHouseSettings, logger?: L
   const connection = createChdbConnection({ path }) as unknown as NonNullable<
     NonNullable<Parameters<typeof createClient>[0]>['connection']
   >;
-  const bootstrap = createClient({ connection });
-  await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
-  const client = createClient({ connection, database: settings.database, clickhouse_settings: clickhouseSettings });
+  const client = createClient({ connection, clickhouse_settings: clickhouseSettings });
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
+  // The embedded connection ignores the client's `database` option; its one session keeps USE.
+  await client.command({ query: `USE ${settings.database}` });
   logger?.info({ clickhouse: 'embedded', path, database: settings.database }, 'ClickHouse embedded engine (chDB)');
   return { client, mode: 'embedded', database: settings.database, location: path, close: () => client.close() };
 }

@@ -29,6 +29,14 @@ describe('events table', () => {
   });
   afterAll(async () => clickhouse?.close());
 
+  it('creates its tables in the configured database, on the embedded engine too', async () => {
+    const result = await clickhouse.client.query({
+      query: "SELECT database FROM system.tables WHERE name = 'events_v1' AND database = currentDatabase()",
+      format: 'JSONEachRow',
+    });
+    expect(await result.json()).toEqual([{ database: clickhouse.database }]);
+  });
+
   it('stores an event and reads it back exactly, in UTC with milliseconds', async () => {
     const original = event('e1', { attributes: { plan: 'pro' }, reason: 'billing/double-charge' });
     await storeNewEvents(clickhouse.client, [original]);

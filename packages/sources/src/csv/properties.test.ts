@@ -8,7 +8,7 @@ import { csvRowsToEvents, type CsvRowEntry } from './rows.ts';
 import { csvRowsToEventsStream } from './stream.ts';
 import { LEGACY_CRM_CSV, LEGACY_CRM_MAPPING } from './test-fixtures.ts';
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: 20000 };
 const HEADER = LEGACY_CRM_CSV.split('\n')[0] ?? '';
 const COLUMNS = HEADER.split(',');
 

@@ -19,7 +19,7 @@ export interface RawRecord {
  */
 export function csvParseOptions(delimiter: string) {
   return {
-    bom: true,
+    bom: false,
     delimiter,
     raw: true,
     relax_quotes: true,
@@ -105,5 +105,13 @@ export function readCsvItems(text: string, delimiter: string, firstLine = 1, ite
   }
 }
 
-/** The text csvRowsToEvents reads: one kind of line break, no byte order mark. */
-export const prepareCsvText = (text: string): string => normaliseLineBreaks(text).replace(/^\uFEFF/, '');
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text csv-parse reads: one kind of line break, and U+FFFD for a lone surrogate as csv-parse's
+ * UTF-8 round trip would make it, so raw rows and the text around them agree character for
+ * character. Both readers drop one leading byte order mark themselves (csv-parse's `bom` is off).
+ */
+export const prepareCsvText = (text: string): string => normaliseLineBreaks(text).replace(LONE_SURROGATE, '\uFFFD');
+
+export const withoutBom = (text: string): string => (text.startsWith('\uFEFF') ? text.slice(1) : text);

@@ -1,6 +1,6 @@
 import { rejected, type Translation } from '../adapter.ts';
 import type { CsvMapping } from './mapping.ts';
-import { prepareCsvText, readCsvItems, type CsvItem } from './reader.ts';
+import { prepareCsvText, readCsvItems, withoutBom, type CsvItem } from './reader.ts';
 import { normaliseLineBreaks, translateCsvRecord, type CsvRecord } from './record.ts';
 
 /** What became of one data row of a CSV file. */
@@ -57,7 +57,7 @@ function headerOf(cells: readonly string[], mapping: CsvMapping): { columns: str
 export function csvRowsToEvents(csvText: string, mapping: CsvMapping): CsvRowEntry[] {
   const translateRow = createRowTranslator(mapping);
   const entries: CsvRowEntry[] = [];
-  for (const item of readCsvItems(prepareCsvText(csvText), mapping.delimiter)) {
+  for (const item of readCsvItems(withoutBom(prepareCsvText(csvText)), mapping.delimiter)) {
     const entry = translateRow(item);
     if (entry) entries.push(entry);
   }

@@ -1,7 +1,17 @@
 import { pipeline, Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { Parser, type Options } from 'csv-parse';
 import type { CsvMapping } from './mapping.ts';
-import { csvParseOptions, describeParseError, placeRaw, readCsvItems, type CsvItem, type RawRecord } from './reader.ts';
+import {
+  csvParseOptions,
+  describeParseError,
+  placeRaw,
+  prepareCsvText,
+  readCsvItems,
+  withoutBom,
+  type CsvItem,
+  type RawRecord,
+} from './reader.ts';
 import { createRowTranslator, type CsvRowEntry } from './rows.ts';
 
 type ParserOutput = ({ kind: 'record' } & RawRecord) | { kind: 'unreadable'; problem: string; raw: string };
@@ -28,7 +38,7 @@ export async function* csvRowsToEventsStream(
   };
   // csv-parse types Parser with its default record type only; `options` above is checked as it runs.
   const parser = new Parser(options as unknown as Options);
-  pipeline(input instanceof Readable ? input : Readable.from(input), parser, () => {
+  pipeline(Readable.from(preparedText(input)), parser, () => {
     // errors reach the consumer through the iteration below
   });
   let line = 1;
@@ -41,6 +51,33 @@ export async function* csvRowsToEventsStream(
       if (entry) yield entry;
     }
   }
+}
+
+/**
+ * The input as text with one kind of line break, as csvRowsToEvents reads it: a lone CR in a file
+ * that otherwise uses LF must end a row in both, or the two would disagree about rows and ids.
+ */
+async function* preparedText(input: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let carried = '';
+  let atStart = true;
+  const prepare = (text: string): string => {
+    let joined = carried + text;
+    if (atStart && joined !== '') {
+      atStart = false;
+      joined = withoutBom(joined);
+    }
+    // A CR may be the first half of a CRLF, a high surrogate the first half of a pair: both may
+    // be completed by the next chunk, so they wait for it.
+    carried = /[\r\uD800-\uDBFF]$/.test(joined) ? joined.slice(-1) : '';
+    return prepareCsvText(joined.slice(0, joined.length - carried.length));
+  };
+  for await (const chunk of input) {
+    const prepared = prepare(typeof chunk === 'string' ? decoder.end() + chunk : decoder.write(chunk));
+    if (prepared) yield prepared;
+  }
+  const tail = prepare(decoder.end()) + prepareCsvText(carried);
+  if (tail) yield tail;
 }
 
 function itemsOf(output: ParserOutput, body: string, line: number, delimiter: string): CsvItem[] {

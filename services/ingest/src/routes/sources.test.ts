@@ -1,0 +1,93 @@
+import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@seamline/log';
+import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
+import { buildIngestApp } from '../app.ts';
+import type { EventPublisher } from '../publisher.ts';
+
+const logger = createLogger({ service: 'ingest-test', level: 'silent', pretty: false });
+const secrets = { zendeskWebhookSecret: 'zd-secret', connectToken: 'connect-token-0123456789', stripeWebhookSecret: 'whsec_x' };
+
+const sign: Record<string, (body: string) => Record<string, string>> = {
+  zendesk: (body) => {
+    const timestamp = new Date().toISOString();
+    return {
+      'x-zendesk-webhook-signature': createHmac('sha256', secrets.zendeskWebhookSecret).update(timestamp + body).digest('base64'),
+      'x-zendesk-webhook-signature-timestamp': timestamp,
+    };
+  },
+  connect: () => ({ authorization: `Bearer ${secrets.connectToken}` }),
+  stripe: (body) => {
+    const t = Math.floor(Date.now() / 1000);
+    return { 'stripe-signature': `t=${t},v1=${createHmac('sha256', secrets.stripeWebhookSecret).update(`${t}.${body}`).digest('hex')}` };
+  },
+};
+
+const fixturesDir = fileURLToPath(new URL('../../../../packages/sources/fixtures/', import.meta.url));
+const fixtures = (source: string): unknown[] =>
+  readdirSync(`${fixturesDir}${source}`).map((f) => JSON.parse(readFileSync(`${fixturesDir}${source}/${f}`, 'utf8')) as unknown);
+
+/** A fixture with one field somewhere removed or replaced by a random value. */
+function mutated(source: string) {
+  return fc.tuple(fc.constantFrom(...fixtures(source)), fc.nat(), fc.jsonValue(), fc.boolean()).map(([fixture, pick, value, remove]) => {
+    const copy = structuredClone(fixture) as Record<string, unknown>;
+    const paths: { parent: Record<string, unknown>; key: string }[] = [];
+    const walk = (node: unknown) => {
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, child] of Object.entries(node)) {
+        paths.push({ parent: node as Record<string, unknown>, key });
+        walk(child);
+      }
+    };
+    walk(copy);
+    const target = paths[pick % Math.max(paths.length, 1)];
+    if (target) {
+      if (remove) delete target.parent[target.key];
+      else target.parent[target.key] = value;
+    }
+    return copy;
+  });
+}
+
+async function appWithSink() {
+  const published = { events: [] as CanonicalEvent[], letters: [] as DeadLetter[] };
+  const publisher: EventPublisher = {
+    async publish(events, letters) {
+      published.events.push(...events);
+      published.letters.push(...letters);
+    },
+    ready: async () => true,
+  };
+  const app = await buildIngestApp({ publisher, logger, sourceSecrets: secrets, translatorOptions: { zendeskGroups: { '360011': 'Billing Tier 1' } } });
+  return { app, published };
+}
+
+describe('POST /v1/sources/:source with random and mutated payloads', () => {
+  for (const source of ['zendesk', 'connect', 'stripe']) {
+    it(`never crashes on ${source} input, and accepts or dead-letters each payload, never both, never neither`, async () => {
+      const { app, published } = await appWithSink();
+      const payload = fc.oneof(fc.jsonValue(), mutated(source)).map((value) => JSON.stringify(value) ?? 'null');
+      const body = fc.oneof({ weight: 9, arbitrary: payload }, { weight: 1, arbitrary: fc.string() });
+      await fc.assert(
+        fc.asyncProperty(body, async (text) => {
+          published.events.length = 0;
+          published.letters.length = 0;
+          const response = await app.inject({
+            method: 'POST',
+            url: `/v1/sources/${source}`,
+            payload: text,
+            headers: { 'content-type': 'application/json', ...sign[source]!(text) },
+          });
+          const accepted = response.statusCode === 200 && published.letters.length === 0;
+          const deadLettered = response.statusCode === 422 && published.letters.length === 1 && published.events.length === 0;
+          expect(accepted !== deadLettered, `${response.statusCode} ${response.body}`).toBe(true);
+          if (deadLettered) expect(published.letters[0]!.payload).toBe(text);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  }
+});
