@@ -1,4 +1,5 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
+import type { z } from 'zod';
 
 /**
  * What an adapter makes of one source payload: the canonical events it describes, or why it
@@ -21,3 +22,13 @@ export interface SourceAdapter<Options = void> {
 export const SOURCE_UPDATED_AT = 'sourceUpdatedAt';
 
 export const rejected = (reason: string, path = ''): Translation => ({ ok: false, reason, path });
+
+/** The first zod issue as a rejection whose path points into the whole payload. */
+export function zodRejection(error: z.ZodError, at: readonly (string | number)[] = []): Translation {
+  const issue = error.issues[0];
+  const path = [...at, ...(issue?.path ?? [])].map(String).join('.');
+  const message = issue?.message ?? 'invalid';
+  return rejected(path ? `${path}: ${message}` : message, path);
+}
+
+export const pathText = (at: readonly (string | number)[]): string => at.map(String).join('.');

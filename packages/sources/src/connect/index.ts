@@ -1,9 +1,8 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
-import type { SourceAdapter, Translation } from '../adapter.ts';
 import { unwrapRecords } from './batch.ts';
 import { CONNECT_SOURCE, legEvents } from './events.ts';
 import { newestCopies, type ParsedRecord } from './legs.ts';
-import { zodRejection } from './rejection.ts';
+import { zodRejection, type SourceAdapter, type Translation } from '../adapter.ts';
 import { contactRecordSchema } from './schema.ts';
 
 export { callContactId, CONNECT_SOURCE } from './events.ts';

@@ -23,8 +23,7 @@ const isColumnField = (field: string): boolean =>
 const NOT_CONSTANT = new Set(['id', 'occurredAt', 'contactId', ...CUSTOMER_FIELDS]);
 const NOT_VALUE_MAPPED = new Set(['id', 'occurredAt', ...CUSTOMER_FIELDS]);
 
-const FIELD_LIST =
-  'id, type, occurredAt, source, customer.email, customer.phone, customer.billingId, customer.crmId, contactId, queue, agent, channel, direction, reason or attributes.<name>';
+const FIELD_LIST = [...PLAIN_FIELDS, ...CUSTOMER_FIELDS, 'attributes.<name>'].join(', ');
 
 const fieldKey = (allowed: (field: string) => boolean, what: string) =>
   z.string().refine(allowed, { message: `not a field ${what} (fields: ${FIELD_LIST})` });
@@ -53,28 +52,27 @@ export const csvMappingSchema = z
       .default(','),
     timezone: z
       .string()
-      .refine(isTimeZone, 'not a timezone (expected an IANA name such as "Europe/Berlin", "UTC" or an offset such as "+02:00")')
+      .refine(isTimeZone, 'not a timezone (expected a name such as "Europe/Berlin" or "UTC", or an offset such as "+02:00")')
       .optional(),
   })
   .superRefine((mapping, context) => {
-    const fromColumnOrConstant = (field: string) => Object.hasOwn(mapping.columns, field) || Object.hasOwn(mapping.constants, field);
+    const problem = (path: string[], message: string) => context.addIssue({ code: 'custom', path, message });
+    const mapped = (field: string) => Object.hasOwn(mapping.columns, field);
     for (const field of ['type', 'source', 'channel']) {
-      if (!fromColumnOrConstant(field)) {
-        context.addIssue({ code: 'custom', path: ['columns', field], message: `required: map a column to ${field} or set constants.${field}` });
+      if (!mapped(field) && !Object.hasOwn(mapping.constants, field)) {
+        problem(['columns', field], `required: map a column to ${field} or set constants.${field}`);
       }
     }
-    if (!Object.hasOwn(mapping.columns, 'occurredAt')) {
-      context.addIssue({ code: 'custom', path: ['columns', 'occurredAt'], message: 'required: map the column with the event time' });
-    }
-    if (!CUSTOMER_FIELDS.some((field) => Object.hasOwn(mapping.columns, field))) {
-      context.addIssue({ code: 'custom', path: ['columns'], message: `required: map a column to at least one of ${CUSTOMER_FIELDS.join(', ')}` });
+    if (!mapped('occurredAt')) problem(['columns', 'occurredAt'], 'required: map the column with the event time');
+    if (!CUSTOMER_FIELDS.some(mapped)) {
+      problem(['columns'], `required: map a column to at least one of ${CUSTOMER_FIELDS.join(', ')}`);
     }
     for (const field of Object.keys(mapping.values)) {
-      if (!Object.hasOwn(mapping.columns, field)) {
-        context.addIssue({ code: 'custom', path: ['values', field], message: `no column is mapped to ${field}` });
-      }
+      if (!mapped(field)) problem(['values', field], `no column is mapped to ${field}`);
     }
   });
+
+const MAPPING_KEYS = Object.keys(csvMappingSchema.shape).join(', ');
 
 export type CsvMapping = z.output<typeof csvMappingSchema>;
 export type CsvMappingInput = z.input<typeof csvMappingSchema>;
@@ -111,7 +109,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys
-        .map((key) => `${where(path ? `${path}.${key}` : key)}unknown key (expected columns, constants, values, delimiter, timezone)`)
+        .map((key) => `${where(path ? `${path}.${key}` : key)}unknown key (expected ${MAPPING_KEYS})`)
         .join('; ');
     case 'invalid_key':
       return `${where(path)}${issue.issues[0]?.message ?? issue.message}`;

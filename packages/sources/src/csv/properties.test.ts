@@ -8,7 +8,7 @@ import { csvRowsToEvents, type CsvRowEntry } from './rows.ts';
 import { csvRowsToEventsStream } from './stream.ts';
 import { LEGACY_CRM_CSV, LEGACY_CRM_MAPPING } from './test-fixtures.ts';
 
-const RUNS = { numRuns: 20000 };
+const RUNS = { numRuns: 1000 };
 const HEADER = LEGACY_CRM_CSV.split('\n')[0] ?? '';
 const COLUMNS = HEADER.split(',');
 
@@ -36,7 +36,7 @@ function expectWellFormedEntries(entries: CsvRowEntry[]): void {
     expect(entry.line).toBeGreaterThan(previous);
     previous = entry.line;
     expectOneOutcome(entry.translation);
-    if (entry.record) expect(Object.keys(entry.record)).toEqual(expect.arrayContaining([]));
+    if (entry.translation.ok) expect(entry.record).toBeDefined();
     for (const event of entry.translation.ok ? entry.translation.events : []) {
       expect(validateCanonicalEvent(event).ok).toBe(true);
     }

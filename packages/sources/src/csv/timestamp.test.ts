@@ -6,6 +6,10 @@ const iso = (text: string, timezone?: string): string | undefined => {
   return parsed.ok ? parsed.iso : undefined;
 };
 
+/** "2026-03-29T03:00" moved by `minutes`, in the same form. */
+const shift = (wall: string, minutes: number): string =>
+  new Date(Date.parse(`${wall}Z`) + minutes * 60_000).toISOString().slice(0, 16);
+
 describe('parseCsvTimestamp', () => {
   it('keeps the offset a timestamp carries, whatever the mapping timezone', () => {
     expect(iso('2026-03-01T10:00:00Z', 'Europe/Berlin')).toBe('2026-03-01T10:00:00.000Z');
@@ -25,6 +29,17 @@ describe('parseCsvTimestamp', () => {
     // Europe/Berlin: 2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00
     expect(iso('2026-03-29 02:30', 'Europe/Berlin')).toBe('2026-03-29T01:30:00.000Z');
     expect(iso('2026-10-25 02:30', 'Europe/Berlin')).toBe('2026-10-25T01:30:00.000Z');
+  });
+
+  it('gives every minute around a change of daylight saving the right offset, cache warm or cold', () => {
+    const minutes = (from: string, count: number) =>
+      Array.from({ length: count }, (_, at) => new Date(Date.parse(from) + at * 60_000).toISOString().slice(0, 16));
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (const wall of minutes('2026-03-29T00:00Z', 120)) expect(iso(wall, 'Europe/Berlin')).toBe(`${shift(wall, -60)}:00.000Z`);
+      for (const wall of minutes('2026-03-29T03:00Z', 120)) expect(iso(wall, 'Europe/Berlin')).toBe(`${shift(wall, -120)}:00.000Z`);
+      for (const wall of minutes('2026-10-25T00:00Z', 120)) expect(iso(wall, 'Europe/Berlin')).toBe(`${shift(wall, -120)}:00.000Z`);
+      for (const wall of minutes('2026-10-25T02:00Z', 120)) expect(iso(wall, 'Europe/Berlin')).toBe(`${shift(wall, -60)}:00.000Z`);
+    }
   });
 
   it('refuses a timestamp without offset when the mapping has no timezone, rather than guessing', () => {

@@ -72,8 +72,8 @@ function utcMillis(year: number, month: number, day: number, hour: number, minut
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Minutes the zone is ahead of UTC at `instant`. */
-function zoneOffsetMinutes(zone: string, instant: number): number {
+/** Minutes the zone is ahead of UTC at `instant`, as Intl knows it. */
+function intlOffsetMinutes(zone: string, instant: number): number {
   let format = formatters.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -92,6 +92,26 @@ function zoneOffsetMinutes(zone: string, instant: number): number {
   const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const local = utcMillis(part('year'), part('month'), part('day'), part('hour'), part('minute'), part('second'), 0);
   return Math.round((local - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/**
+ * Intl is slow (a bulk import asks millions of times), so offsets are kept per zone and quarter
+ * hour, but only for quarters whose both ends have the same offset: no change of offset lies inside.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const offsetCache = new Map<string, number>();
+
+function zoneOffsetMinutes(zone: string, instant: number): number {
+  const start = Math.floor(instant / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${zone} ${start}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  const offset = intlOffsetMinutes(zone, instant);
+  if (intlOffsetMinutes(zone, start) === offset && intlOffsetMinutes(zone, start + QUARTER_HOUR - 1) === offset) {
+    if (offsetCache.size >= 100_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
 }
 
 /**

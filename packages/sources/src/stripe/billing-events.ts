@@ -1,6 +1,6 @@
 import type { CanonicalEventInput, CustomerIdentifiers, EventType } from '@seamline/schemas';
 import type { z } from 'zod';
-import { rejected, type Translation } from '../adapter.ts';
+import { rejected, zodRejection, type Translation } from '../adapter.ts';
 import {
   chargeSchema,
   disputeSchema,
@@ -71,9 +71,7 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; rejection: Translation };
 function parseObject<T>(schema: z.ZodType<T>, event: StripeEvent): Parsed<T> {
   const parsed = schema.safeParse(event.data.object);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const path = ['data', 'object', ...(issue?.path ?? [])].map(String).join('.');
-  return { ok: false, rejection: rejected(`${path}: ${issue?.message ?? 'invalid'}`, path) };
+  return { ok: false, rejection: zodRejection(parsed.error, ['data', 'object']) };
 }
 
 const single = (event: CanonicalEventInput): Translation => ({ ok: true, events: [event] });

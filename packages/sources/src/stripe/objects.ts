@@ -101,8 +101,10 @@ export const previousPlanSchema = z.looseObject({
   plan: priceRef,
 });
 
+type PlanHolder = { items?: z.infer<typeof subscriptionItems> | null; plan?: { id: string } | null };
+
 /** The price ids a subscription is on ("price_a,price_b"); legacy plans stand in for prices. */
-export function planIds(subscription: { items?: z.infer<typeof subscriptionItems> | null; plan?: { id: string } | null }): string | undefined {
+export function planIds(subscription: PlanHolder): string | undefined {
   const fromItems = (subscription.items?.data ?? [])
     .map((item) => item.price?.id ?? item.plan?.id)
     .filter((id): id is string => id !== undefined);

@@ -1,8 +1,7 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
 import { z } from 'zod';
-import { rejected, type Translation } from '../adapter.ts';
 import { canonicalChannel, followUpSource, ticketDirection, viaChannelName } from './channel.ts';
-import { pathText, zodRejection } from './rejection.ts';
+import { pathText, rejected, zodRejection, type Translation } from '../adapter.ts';
 import {
   auditFieldValue,
   auditsPageSchema,

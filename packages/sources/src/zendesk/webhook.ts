@@ -1,7 +1,6 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
-import { rejected, type Translation } from '../adapter.ts';
 import { canonicalChannel, followUpSource, ticketDirection, viaChannelName } from './channel.ts';
-import { pathText, zodRejection } from './rejection.ts';
+import { pathText, rejected, zodRejection, type Translation } from '../adapter.ts';
 import {
   WEBHOOK_TYPE_PREFIX,
   groupChangeSchema,
