@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@seamline/log';
 import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
+import { loadSourceFixture, mutate, mutationsArb } from '@seamline/sources/testing';
 import { buildIngestApp } from '../app.ts';
 import type { EventPublisher } from '../publisher.ts';
 
@@ -26,31 +27,14 @@ const sign: Record<string, (body: string) => Record<string, string>> = {
   },
 };
 
-const fixturesDir = fileURLToPath(new URL('../../../../packages/sources/fixtures/', import.meta.url));
 const fixtures = (source: string): unknown[] =>
-  readdirSync(`${fixturesDir}${source}`).map((f) => JSON.parse(readFileSync(`${fixturesDir}${source}/${f}`, 'utf8')) as unknown);
+  readdirSync(fileURLToPath(new URL(`../../../../packages/sources/fixtures/${source}/`, import.meta.url)))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => loadSourceFixture(source, file.replace(/\.json$/, '')));
 
-/** A fixture with one field somewhere removed or replaced by a random value. */
-function mutated(source: string) {
-  return fc.tuple(fc.constantFrom(...fixtures(source)), fc.nat(), fc.jsonValue(), fc.boolean()).map(([fixture, pick, value, remove]) => {
-    const copy = structuredClone(fixture) as Record<string, unknown>;
-    const paths: { parent: Record<string, unknown>; key: string }[] = [];
-    const walk = (node: unknown) => {
-      if (typeof node !== 'object' || node === null) return;
-      for (const [key, child] of Object.entries(node)) {
-        paths.push({ parent: node as Record<string, unknown>, key });
-        walk(child);
-      }
-    };
-    walk(copy);
-    const target = paths[pick % Math.max(paths.length, 1)];
-    if (target) {
-      if (remove) delete target.parent[target.key];
-      else target.parent[target.key] = value;
-    }
-    return copy;
-  });
-}
+/** A fixture with a few fields somewhere dropped, replaced or given another JSON type. */
+const mutated = (source: string) =>
+  fc.tuple(fc.constantFrom(...fixtures(source)), mutationsArb).map(([fixture, mutations]) => mutate(fixture, mutations));
 
 async function appWithSink() {
   const published = { events: [] as CanonicalEvent[], letters: [] as DeadLetter[] };

@@ -1,4 +1,4 @@
-import { validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
+import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
 import type { Translate } from './translators.ts';
 
 export type SourceIntake =
