@@ -42,6 +42,9 @@ describe('dead letters through the CLI', () => {
     ]);
     const byReason = (await runCli(['deadletters', 'list', '--reason', 'type', '--json'], strict)).stdout.trim().split('\n');
     expect(byReason).toHaveLength(1);
+    const counts = json(await runCli(['deadletters', 'count', '--json'], strict));
+    expect(Object.values(counts)).toEqual([1, 1, 1]);
+    expect(counts['line 4: not valid JSON']).toBe(1);
 
     // Still blocked: replay changes nothing.
     expect(json(await runCli(['deadletters', 'replay', '--json'], strict))).toEqual({ replayed: 0, accepted: 0, duplicates: 0, stillFailing: 3 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listDeadLetters, markDeadLettersReplayed, storeDeadLetters } from '@seamline/clickhouse';
+import { countDeadLettersByReason, listDeadLetters, markDeadLettersReplayed, storeDeadLetters } from '@seamline/clickhouse';
 import { loadZendeskGroups, planReplay, sourceTranslators, type Translate } from '@seamline/ingest';
 import { csvAdapter, CSV_SOURCE } from '@seamline/sources';
 import { loadCsvMapping } from './import.ts';
@@ -69,6 +69,20 @@ export function registerDeadLetters(program: Command): void {
           else console.log(`${letter.receivedAt}  ${letter.source}  ${letter.replayed ? '[replayed] ' : ''}${letter.reason}`);
         }
         if (!flags.json) console.error(`${letters.length} dead letter(s)`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  deadletters
+    .command('count')
+    .description('dead letters waiting for a fix, counted by reason')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const runtime = await openRuntime(loadCliConfig(), { quiet: true });
+      try {
+        const counts = await countDeadLettersByReason(runtime.clickhouse.client);
+        if (flags.json) console.log(JSON.stringify(counts));
+        else for (const [reason, n] of Object.entries(counts)) console.log(`${String(n).padStart(9)}  ${reason}`);
       } finally {
         await runtime.close();
       }
