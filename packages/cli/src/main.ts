@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerJourneys } from './commands/journeys.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerOrg } from './commands/org.ts';
 
@@ -20,6 +21,7 @@ registerImport(program);
 registerMetrics(program);
 registerOrg(program);
 registerDeadLetters(program);
+registerJourneys(program);
 registerDemo(program);
 
 try {

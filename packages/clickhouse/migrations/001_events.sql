@@ -20,7 +20,13 @@ CREATE TABLE IF NOT EXISTS events_v1
     reason        Nullable(String),
     attributes    Map(String, String),
     version       UInt64 DEFAULT 0,
-    ingested_at   DateTime64(3, 'UTC') DEFAULT now64(3)
+    ingested_at   DateTime64(3, 'UTC') DEFAULT now64(3),
+    -- The stitcher looks up a customer's events by identifier and a ticket's or call's by id.
+    INDEX idx_email email TYPE bloom_filter GRANULARITY 4,
+    INDEX idx_phone phone TYPE bloom_filter GRANULARITY 4,
+    INDEX idx_billing_id billing_id TYPE bloom_filter GRANULARITY 4,
+    INDEX idx_crm_id crm_id TYPE bloom_filter GRANULARITY 4,
+    INDEX idx_contact_id contact_id TYPE bloom_filter GRANULARITY 4
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;

@@ -9,3 +9,4 @@ export { migrate, readMigrations, type Migration } from './migrations.ts';
 export * from './tables/events.ts';
 export * from './tables/dead-letters.ts';
 export * from './tables/identities.ts';
+export * from './tables/journeys.ts';

@@ -67,3 +67,4 @@ export {
   type Teams,
   type Transitions,
 } from './summary-schema.ts';
+export { journeyModelVersion } from './model-version.ts';

@@ -1,2 +1,3 @@
 export { buildStitcherApp, type StitcherAppOptions } from './app.ts';
+export { createJourneyRefresher, type JourneyRefresher, type JourneySettings } from './journey-refresh.ts';
 export { createBatchProcessor, type BatchOutcome, type BatchProcessor, type ProcessorOptions } from './processor.ts';

@@ -3,6 +3,7 @@ import { readKnownIdentities, storeDeadLetters, storeNewEvents, writeIdentityUpd
 import { DEFAULT_MAX_IDENTIFIERS, linkIncrementally, orderEvents } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
+import type { JourneyRefresher } from './journey-refresh.ts';
 import { DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
 export interface BatchOutcome {
@@ -20,7 +21,7 @@ function poison(message: IncomingMessage, reason: string, path = ''): Decoded {
   return { kind: 'deadLetter', letter: makeDeadLetter(`kafka:${message.topic}`, payload, reason, path, receivedAt) };
 }
 
-function decode(message: IncomingMessage, options: Required<ProcessorOptions>): Decoded {
+function decode(message: IncomingMessage, options: Required<Omit<ProcessorOptions, 'journeys'>>): Decoded {
   let body: unknown;
   try {
     body = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -42,6 +43,8 @@ export interface ProcessorOptions {
   maxIdentifiers?: number;
   /** Identifier values that never identify anyone. */
   blockedIdentifiers?: readonly string[];
+  /** Keeps contacts, journeys and handoffs current; without it only events and identities are written. */
+  journeys?: JourneyRefresher | undefined;
 }
 
 /**
@@ -50,7 +53,8 @@ export interface ProcessorOptions {
  * identifiers into customers. Resolves only after ClickHouse acknowledged every write.
  */
 export function createBatchProcessor(client: ClickHouseClient, logger: Logger, processorOptions: ProcessorOptions = {}) {
-  const options: Required<ProcessorOptions> = {
+  const journeys = processorOptions.journeys;
+  const options: Required<Omit<ProcessorOptions, 'journeys'>> = {
     topics: processorOptions.topics ?? TOPICS,
     maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
     blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
@@ -73,6 +77,8 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     if (events.length > 0) {
       const known = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
       await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), known, options.maxIdentifiers));
+      // Then the customers the batch touches are recomputed; ids merged away lose their journeys.
+      await journeys?.refreshForBatch(events, [...new Set(known.customerOf.values())]);
     }
     const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters };
     logger.debug({ messages: messages.length, ...outcome }, 'batch stored');

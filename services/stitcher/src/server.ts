@@ -4,6 +4,8 @@ import { createLogger } from '@seamline/log';
 import { buildStitcherApp } from './app.ts';
 import { loadStitcherConfig } from './env.ts';
 import { createBatchProcessor } from './processor.ts';
+import { createJourneyRefresher } from './journey-refresh.ts';
+import { EMPTY_ORG_MAP, loadOrgMap } from '@seamline/journeys';
 
 const config = loadStitcherConfig();
 const logger = createLogger({ service: 'stitcher', level: config.LOG_LEVEL });
@@ -13,8 +15,33 @@ const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFK
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 await ensureTopics(kafka, topics);
 
+let orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
+const journeys = createJourneyRefresher(
+  clickhouse.client,
+  {
+    orgMap: () => orgMap,
+    repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
+    billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
+    maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
+  },
+  logger,
+);
+// Tables computed with another org map or other windows are rebuilt before consuming.
+await journeys.ensureCurrent();
+// SIGHUP: re-read the org map and re-attribute history; a broken file leaves the map in force.
+process.on('SIGHUP', () => {
+  if (!config.SEAMLINE_ORG_MAP) return;
+  loadOrgMap(config.SEAMLINE_ORG_MAP)
+    .then(async (next) => {
+      orgMap = next;
+      await journeys.ensureCurrent();
+    })
+    .catch((error: Error) => logger.error({ error: error.message }, 'org map not reloaded; the previous one stays in force'));
+});
+
 const processBatch = createBatchProcessor(clickhouse.client, logger, {
   topics,
+  journeys,
   maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
 });

@@ -25,6 +25,7 @@ export interface ReplayResult {
 
 /** Replays pending dead letters through the same intake and processing as new input. */
 export async function replayDeadLetters(runtime: Runtime, filter: Filter): Promise<ReplayResult> {
+  await runtime.journeys.ensureCurrent();
   const letters = (await listDeadLetters(runtime.clickhouse.client, filter)).filter(
     // Without a mapping, CSV rows cannot be read again: they wait for a replay that names one.
     (letter) => letter.source !== CSV_SOURCE || filter.mapping !== undefined,

@@ -51,6 +51,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   generating.stop();
   const config = loadCliConfig({ SEAMLINE_DATA_DIR: dir, SEAMLINE_ORG_MAP: sample.orgMapFile });
   const runtime = await openRuntime(config, { quiet: true });
+  await runtime.journeys.ensureCurrent();
   const ingesting = createProgress('ingesting', 'bytes');
   const { batchDuplicates } = await ingestNdjsonFile(sample.eventsFile, runtime.transport.publisher, runtime.blockedIdentifiers, (d, t) =>
     ingesting.update(d, t),

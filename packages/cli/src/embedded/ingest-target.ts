@@ -23,6 +23,8 @@ export async function openIngestTarget(config: CliConfig, quiet: boolean): Promi
     return { description: `Kafka ${config.KAFKA_BROKERS.join(',')}`, ...transport, blockedIdentifiers };
   }
   const runtime = await openRuntime(config, { quiet });
+  // New rows must be computed with the org map and windows of the rest of the tables.
+  await runtime.journeys.ensureCurrent();
   return {
     description: runtime.clickhouse.mode === 'embedded' ? `embedded store ${runtime.clickhouse.location}` : `ClickHouse ${runtime.clickhouse.location}`,
     ...runtime.transport,

@@ -2,7 +2,7 @@ import { clickhouseSettingsFromEnv, connectClickHouse, migrate, type ClickHouse 
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { createLogger, type Logger } from '@seamline/log';
 import { createMetricsService, type MetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher, type JourneyRefresher } from '@seamline/stitcher';
 import type { CliConfig } from '../env.ts';
 import { inProcessPublisher } from './in-process-publisher.ts';
 
@@ -15,6 +15,8 @@ export interface Runtime {
   transport: ReturnType<typeof inProcessPublisher>;
   /** Identifier values that never identify anyone. */
   blockedIdentifiers: readonly string[];
+  /** Keeps the contacts, journeys and handoffs tables current. */
+  journeys: JourneyRefresher;
   close(): Promise<void>;
 }
 
@@ -32,10 +34,21 @@ export async function openRuntime(config: CliConfig, options: { quiet?: boolean 
     billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
     maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
   });
+  const journeys = createJourneyRefresher(
+    clickhouse.client,
+    {
+      orgMap: () => orgMap,
+      repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
+      billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
+      maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
+    },
+    logger,
+  );
   const transport = inProcessPublisher(
     createBatchProcessor(clickhouse.client, logger, {
       maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
       blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+      journeys,
     }),
   );
   return {
@@ -45,6 +58,7 @@ export async function openRuntime(config: CliConfig, options: { quiet?: boolean 
     metrics,
     transport,
     blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+    journeys,
     close: () => clickhouse.close(),
   };
 }

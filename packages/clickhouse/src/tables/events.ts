@@ -162,3 +162,67 @@ export async function queueUsage(client: ClickHouseClient): Promise<QueueUsage[]
   const rows = await result.json<{ queue: string; events: number | string; last_seen: string }>();
   return rows.map((r) => ({ queue: r.queue, events: Number(r.events), lastSeen: isoFromClickHouse(r.last_seen) }));
 }
+
+/** Identifier keys ("kind:value") grouped by the column that holds them. */
+function byColumn(identifiers: readonly string[]) {
+  const columns = { email: [] as string[], phone: [] as string[], billingId: [] as string[], crmId: [] as string[] };
+  for (const key of identifiers) {
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon) as keyof typeof columns;
+    columns[kind]?.push(key.slice(colon + 1));
+  }
+  return columns;
+}
+
+/**
+ * Every stored event of these customers: the events naming any of their identifiers, and the
+ * events of the same tickets and calls (a transfer may carry another identifier than its call).
+ */
+export async function readCustomersEvents(client: ClickHouseClient, identifiers: readonly string[]): Promise<CanonicalEvent[]> {
+  if (identifiers.length === 0) return [];
+  const c = byColumn(identifiers);
+  const result = await client.query({
+    query: `
+      WITH threads AS (
+        SELECT DISTINCT contact_id FROM ${EVENTS_TABLE}
+        WHERE email IN {email:Array(String)} OR phone IN {phone:Array(String)}
+           OR billing_id IN {billingId:Array(String)} OR crm_id IN {crmId:Array(String)}
+      )
+      SELECT ${COLUMNS} FROM ${EVENTS_TABLE} FINAL
+      WHERE email IN {email:Array(String)} OR phone IN {phone:Array(String)}
+         OR billing_id IN {billingId:Array(String)} OR crm_id IN {crmId:Array(String)}
+         OR contact_id IN (SELECT contact_id FROM threads WHERE contact_id IS NOT NULL)`,
+    query_params: c,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<unknown>()).map((row) => fromEventRow(eventRow.parse(row)));
+}
+
+/** Identifier keys of the stored events of these tickets and calls (source and contact id). */
+export async function readThreadIdentifiers(client: ClickHouseClient, threads: readonly { source: string; contactId: string }[]): Promise<string[]> {
+  if (threads.length === 0) return [];
+  const result = await client.query({
+    query: `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id FROM ${EVENTS_TABLE}
+            WHERE contact_id IN {ids:Array(String)}`,
+    query_params: { ids: [...new Set(threads.map((t) => t.contactId))] },
+    format: 'JSONEachRow',
+  });
+  const wanted = new Set(threads.map((t) => `${t.source}\u0000${t.contactId}`));
+  const keys = new Set<string>();
+  type Row = { source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null };
+  for (const row of await result.json<Row>()) {
+    if (!wanted.has(`${row.source}\u0000${row.contact_id}`)) continue;
+    if (row.email !== null) keys.add(`email:${row.email}`);
+    if (row.phone !== null) keys.add(`phone:${row.phone}`);
+    if (row.billing_id !== null) keys.add(`billingId:${row.billing_id}`);
+    if (row.crm_id !== null) keys.add(`crmId:${row.crm_id}`);
+  }
+  return [...keys];
+}
+
+/** The latest occurredAt of any stored event, or undefined when there is none. */
+export async function latestEventTime(client: ClickHouseClient): Promise<string | undefined> {
+  const result = await client.query({ query: `SELECT max(occurred_at) AS latest, count() AS n FROM ${EVENTS_TABLE}`, format: 'JSONEachRow' });
+  const [row] = await result.json<{ latest: string; n: number | string }>();
+  return row && Number(row.n) > 0 ? isoFromClickHouse(row.latest) : undefined;
+}

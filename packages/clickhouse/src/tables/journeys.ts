@@ -1,0 +1,156 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { CustomerJourneys } from '@seamline/journeys';
+
+export const CONTACTS_TABLE = 'contacts_v1';
+export const JOURNEYS_TABLE = 'journeys_v1';
+export const HANDOFFS_TABLE = 'handoffs_v1';
+export const JOURNEY_MODEL_TABLE = 'journey_model_v1';
+
+export interface JourneyRows {
+  contacts: Record<string, unknown>[];
+  journeys: Record<string, unknown>[];
+  handoffs: Record<string, unknown>[];
+}
+
+/** A transfer is identified by its contact and its place among the contact's transfers; a bounce by its later contact. */
+export const handoffId = (contactEventId: string, kind: 'transfer' | 'bounce', index: number) =>
+  kind === 'bounce' ? `${contactEventId}:bounce` : `${contactEventId}:transfer:${index}`;
+
+/** The rows of customers' journey models, as the tables hold them. */
+export function journeyRows(customers: readonly CustomerJourneys[], modelVersion: string, repeatWindowMs: number, computedAt: Date): JourneyRows {
+  const computed_at = computedAt.toISOString();
+  const rows: JourneyRows = { contacts: [], journeys: [], handoffs: [] };
+  for (const customer of customers) {
+    for (const contact of customer.contacts) {
+      const transfers = contact.handoffs.filter((h) => h.kind === 'transfer');
+      rows.contacts.push({
+        event_id: contact.eventId,
+        customer_id: contact.customerId,
+        journey_id: contact.journeyId,
+        source: contact.source,
+        contact_id: contact.contactId,
+        type: contact.type,
+        channel: contact.channel,
+        start: contact.start,
+        mature_at: new Date(Date.parse(contact.start) + repeatWindowMs).toISOString(),
+        first_team: contact.firstTeam,
+        first_silo: contact.firstSilo,
+        final_team: contact.finalTeam,
+        final_silo: contact.finalSilo,
+        legs: contact.legs.length,
+        transfers: transfers.length,
+        cross_silo_transfers: transfers.filter((h) => h.crossSilo).length,
+        is_repeat: contact.repeat ? 1 : 0,
+        resolved_first_contact: contact.resolvedAtFirstContact ? 1 : 0,
+        model_version: modelVersion,
+        computed_at,
+      });
+      let transferIndex = 0;
+      for (const handoff of contact.handoffs) {
+        rows.handoffs.push({
+          handoff_id: handoffId(contact.eventId, handoff.kind, handoff.kind === 'transfer' ? transferIndex++ : 0),
+          kind: handoff.kind,
+          customer_id: handoff.customerId,
+          journey_id: handoff.journeyId,
+          contact_event_id: contact.eventId,
+          contact_start: contact.start,
+          contact_first_team: contact.firstTeam,
+          contact_first_silo: contact.firstSilo,
+          at: handoff.at,
+          from_team: handoff.fromTeam,
+          from_silo: handoff.fromSilo,
+          to_team: handoff.toTeam,
+          to_silo: handoff.toSilo,
+          cross_silo: handoff.crossSilo ? 1 : 0,
+          model_version: modelVersion,
+          computed_at,
+        });
+      }
+    }
+    for (const journey of customer.journeys) {
+      rows.journeys.push({
+        journey_id: journey.journeyId,
+        customer_id: journey.customerId,
+        start: journey.start,
+        first_team: journey.firstTeam,
+        first_silo: journey.firstSilo,
+        contacts: journey.contactEventIds.length,
+        cross_silo: journey.crossSilo ? 1 : 0,
+        billing_trigger_type: journey.billingTrigger?.type ?? '',
+        billing_trigger_at: journey.billingTrigger?.at ?? null,
+        model_version: modelVersion,
+        computed_at,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The journey and handoff ids the tables hold now for these customers (to find the ones that went away). */
+export async function storedJourneyKeys(client: ClickHouseClient, customerIds: string[]): Promise<{ journeys: string[]; handoffs: string[] }> {
+  if (customerIds.length === 0) return { journeys: [], handoffs: [] };
+  const read = async (table: string, key: string) => {
+    const result = await client.query({
+      query: `SELECT ${key} AS key FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
+      query_params: { ids: customerIds },
+      format: 'JSONEachRow',
+    });
+    return (await result.json<{ key: string }>()).map((r) => r.key);
+  };
+  const [journeys, handoffs] = await Promise.all([read(JOURNEYS_TABLE, 'journey_id'), read(HANDOFFS_TABLE, 'handoff_id')]);
+  return { journeys, handoffs };
+}
+
+/**
+ * Writes recomputed rows, and deletion markers for the journeys and handoffs that no longer
+ * exist. Contacts never go away: an event that starts a contact always does.
+ */
+export async function writeJourneyRows(
+  client: ClickHouseClient,
+  rows: JourneyRows,
+  gone: { journeys: string[]; handoffs: string[] },
+  computedAt: Date,
+): Promise<void> {
+  const computed_at = computedAt.toISOString();
+  const journeys = [...rows.journeys, ...gone.journeys.map((journey_id) => ({ journey_id, computed_at, is_deleted: 1 }))];
+  const handoffs = [...rows.handoffs, ...gone.handoffs.map((handoff_id) => ({ handoff_id, computed_at, is_deleted: 1 }))];
+  const insert = (table: string, values: Record<string, unknown>[]) =>
+    values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
+  await Promise.all([insert(CONTACTS_TABLE, rows.contacts), insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
+}
+
+export interface StoredJourneyModel {
+  modelVersion: string;
+  repeatWindowMs: number;
+  billingWindowMs: number;
+  builtAt: string;
+}
+
+/** The model the tables were last fully built with, or undefined before the first build. */
+export async function readJourneyModel(client: ClickHouseClient): Promise<StoredJourneyModel | undefined> {
+  const result = await client.query({
+    query: `SELECT model_version, repeat_window_ms, billing_window_ms, built_at FROM ${JOURNEY_MODEL_TABLE} FINAL`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ model_version: string; repeat_window_ms: string | number; billing_window_ms: string | number; built_at: string }>();
+  return row && { modelVersion: row.model_version, repeatWindowMs: Number(row.repeat_window_ms), billingWindowMs: Number(row.billing_window_ms), builtAt: row.built_at };
+}
+
+export async function writeJourneyModel(
+  client: ClickHouseClient,
+  model: { modelVersion: string; repeatWindowMs: number; billingWindowMs: number; orgMap: unknown },
+): Promise<void> {
+  await client.insert({
+    table: JOURNEY_MODEL_TABLE,
+    values: [
+      {
+        model_version: model.modelVersion,
+        repeat_window_ms: model.repeatWindowMs,
+        billing_window_ms: model.billingWindowMs,
+        org_map: JSON.stringify(model.orgMap),
+        built_at: new Date().toISOString(),
+      },
+    ],
+    format: 'JSONEachRow',
+  });
+}

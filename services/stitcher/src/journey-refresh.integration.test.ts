@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { journeyRows, type ClickHouse } from '@seamline/clickhouse';
+import { openTestClickHouse } from '@seamline/clickhouse/testing';
+import { generateEvents, sampleOrgMap } from '@seamline/generator';
+import { testStack } from '@seamline/infra/testing';
+import { buildJourneys } from '@seamline/journeys';
+import { eventMessage, TOPICS, type IncomingMessage } from '@seamline/kafka';
+import { createLogger } from '@seamline/log';
+import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
+import { createJourneyRefresher } from './journey-refresh.ts';
+import { createBatchProcessor } from './processor.ts';
+
+const logger = createLogger({ service: 'refresh-test', level: 'warn', pretty: false });
+const W = 7 * 86_400_000;
+const B = 72 * 3_600_000;
+const orgMap = sampleOrgMap();
+
+const asMessages = (events: CanonicalEvent[]): IncomingMessage[] =>
+  events.map((event, i) => ({ topic: TOPICS.raw, partition: 0, offset: String(i), key: null, value: Buffer.from(eventMessage(event).value), timestamp: '0' }));
+
+/** A deterministic shuffle, so the batches mix customers and arrive out of time order. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  const copy = [...items];
+  let state = seed;
+  for (let i = copy.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const j = state % (i + 1);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+async function tableRows(client: ClickHouseClient, table: string, key: string, columns: string) {
+  const result = await client.query({ query: `SELECT ${columns} FROM ${table} FINAL ORDER BY ${key}`, format: 'JSONEachRow' });
+  return result.json<Record<string, unknown>>();
+}
+
+describe('contacts, journeys and handoffs kept current batch by batch', () => {
+  let clickhouse: ClickHouse;
+  const events = [...generateEvents({ events: 4000, seed: 11 })].map((raw) => {
+    const result = validateCanonicalEvent(raw);
+    if (!result.ok) throw new Error(result.rejection.reason);
+    return result.event;
+  });
+
+  beforeAll(async () => {
+    clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
+  });
+  afterAll(async () => clickhouse?.close());
+
+  it('equal a full computation from all events, whatever order and batches the events came in', async () => {
+    const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, repeatWindowMs: W, billingWindowMs: B, maxIdentifiers: 50 }, logger);
+    await journeys.ensureCurrent();
+    const processBatch = createBatchProcessor(clickhouse.client, logger, { journeys });
+    const arriving = shuffled(events, 7);
+    for (let start = 0; start < arriving.length; start += 500) await processBatch(asMessages(arriving.slice(start, start + 500)));
+
+    const full = buildJourneys(events, orgMap, { asOf: new Date('9999-12-31T00:00:00Z'), repeatWindowMs: W, billingWindowMs: B });
+    const expected = journeyRows(full.customers, journeys.version(), W, new Date(0));
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ computed_at: _c, is_deleted: _d, ...rest }) => rest);
+    const sortBy = (key: string) => (a: Record<string, unknown>, b: Record<string, unknown>) => String(a[key]) < String(b[key]) ? -1 : 1;
+
+    const contactColumns = 'event_id, customer_id, journey_id, first_team, final_team, transfers, cross_silo_transfers, is_repeat, resolved_first_contact';
+    const contacts = await tableRows(clickhouse.client, 'contacts_v1', 'event_id', contactColumns);
+    const pick = (row: Record<string, unknown>, columns: string) => Object.fromEntries(columns.split(', ').map((c) => [c, row[c]]));
+    expect(contacts.length).toBeGreaterThan(500);
+    expect(contacts).toEqual(strip(expected.contacts).sort(sortBy('event_id')).map((r) => pick(r, contactColumns)));
+
+    const journeyColumns = 'journey_id, customer_id, first_team, contacts, cross_silo, billing_trigger_type';
+    expect(await tableRows(clickhouse.client, 'journeys_v1', 'journey_id', journeyColumns)).toEqual(
+      strip(expected.journeys).sort(sortBy('journey_id')).map((r) => pick(r, journeyColumns)),
+    );
+    const handoffColumns = 'handoff_id, kind, journey_id, contact_event_id, from_team, to_team, cross_silo';
+    const handoffs = await tableRows(clickhouse.client, 'handoffs_v1', 'handoff_id', handoffColumns);
+    expect(handoffs.some((h) => h.kind === 'bounce')).toBe(true);
+    expect(handoffs).toEqual(strip(expected.handoffs).sort(sortBy('handoff_id')).map((r) => pick(r, handoffColumns)));
+  });
+
+  it('rebuilds every customer when the org map changes, and records the new model', async () => {
+    const remapped = { queues: { ...orgMap.queues } };
+    for (const queue of Object.keys(remapped.queues)) remapped.queues[queue] = { team: 'one-team', silo: 'one-silo' };
+    const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => remapped, repeatWindowMs: W, billingWindowMs: B, maxIdentifiers: 50 }, logger);
+    await journeys.ensureCurrent();
+    const rows = await tableRows(clickhouse.client, 'contacts_v1', 'event_id', 'first_team, model_version');
+    const teams = new Set(rows.map((r) => r.first_team));
+    expect([...teams].every((t) => t === 'one-team' || String(t).startsWith('unmapped:') || t === 'unassigned')).toBe(true);
+    expect(new Set(rows.map((r) => r.model_version))).toEqual(new Set([journeys.version()]));
+    const model = await tableRows(clickhouse.client, 'journey_model_v1', 'singleton', 'model_version');
+    expect(model).toEqual([{ model_version: journeys.version() }]);
+  });
+});
