@@ -24,7 +24,7 @@ describe('the pipeline end to end: ingest → Kafka → stitcher → ClickHouse 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ accepted: 7, duplicates: 0, rejected: 0 });
 
-    await waitFor('the stitcher to store 7 events', async () => (await countEvents(pipeline.clickhouse.client)).ids === 7);
+    await waitFor('the stitcher to store and commit the batch', async () => (await countEvents(pipeline.clickhouse.client)).ids === 7 && (await pipeline.drained()));
     const summary = await pipeline.metricsApi.inject({ method: 'GET', url: '/v1/metrics/summary', query: tinyPeriod });
     expect(summary.statusCode).toBe(200);
     const body = summary.json();

@@ -71,7 +71,7 @@ describe('vendor sources end to end: webhook → ingest → Kafka → stitcher �
       const again = await post(source, body, headers(body)); // the vendor retries: same ids
       expect(again.json().events).toEqual(first.json().events);
     }
-    await waitFor(`${source} events in ClickHouse`, async () => (await countEvents(pipeline.clickhouse.client)).ids === stored.size);
+    await waitFor(`${source} events in ClickHouse`, async () => (await countEvents(pipeline.clickhouse.client)).ids === stored.size && (await pipeline.drained()));
     const events = await readAllEvents(pipeline.clickhouse.client);
     expect(events.filter((e) => e.source === source).length).toBeGreaterThan(0);
     expect(await countEvents(pipeline.clickhouse.client)).toEqual({ rows: stored.size, ids: stored.size });

@@ -17,7 +17,7 @@ import {
 } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp, createMetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
 import { uniquePrefix } from './wait.ts';
 
 export interface Pipeline {
@@ -46,7 +46,10 @@ export async function startPipeline(name: string, orgMap: () => OrgMap, ingestOp
   await ensureTopics(kafka, topics);
   const producer: EventProducer = await createEventProducer(kafka);
   const ingest = await buildIngestApp({ publisher: kafkaPublisher(producer, async () => true, topics), logger, ...ingestOptions });
-  const processBatch = createBatchProcessor(clickhouse.client, logger, { topics });
+  const windows = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 };
+  const journeys = createJourneyRefresher(clickhouse.client, { orgMap, ...windows, maxIdentifiers: 50 }, logger);
+  await journeys.ensureCurrent();
+  const processBatch = createBatchProcessor(clickhouse.client, logger, { topics, journeys });
   const stitcher: BatchConsumer = await startBatchConsumer({
     kafka,
     groupId,
@@ -54,7 +57,7 @@ export async function startPipeline(name: string, orgMap: () => OrgMap, ingestOp
     logger,
     handleBatch: async (messages) => void (await processBatch(messages)),
   });
-  const metrics = createMetricsService(clickhouse.client, orgMap, { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 });
+  const metrics = createMetricsService(clickhouse.client, orgMap, windows);
   const metricsApi = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap, logger });
   return {
     ingest,
