@@ -43,11 +43,12 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
     duplicates: 0,
     measured: { seconds: config.seconds, eventsSent: 0, eventsAccepted: 0, achievedRate: 0 },
     lateTicks: 0,
+    skippedPosts: 0,
     maxLagMs: 0,
   };
   const ackLatencies: number[] = [];
   const probes: ProbeRecord[] = [];
-  const pollLog: PollLog = { count: 0, errors: 0, latenciesMs: [] };
+  const pollLog: PollLog = { count: 0, errors: {}, latenciesMs: [] };
   const postSlots = new Slots(config.maxInFlightPosts);
   const pollSlots = new Slots(config.maxInFlightPolls);
   const pending = new Set<Promise<void>>();
@@ -118,10 +119,17 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
 
   // Each POST is scheduled by absolute time from the start, so a late one does not push the
   // rest back; the in-flight bound makes a slow ingest show up as a lower achieved rate.
+  // The load stops at its end time even when behind: POSTs not sent by then are counted as
+  // skipped, so a slow ingest lowers the achieved rate instead of stretching the run.
   for (let tick = 0; tick < ticks; tick++) {
     const due = t0 + tick * intervalMs;
     await sleep(due - performance.now());
     await postSlots.acquire();
+    if (performance.now() - t0 >= loadMs) {
+      postSlots.release();
+      load.skippedPosts = ticks - tick;
+      break;
+    }
     const lag = performance.now() - due;
     load.maxLagMs = Math.max(load.maxLagMs, lag);
     if (lag > intervalMs) load.lateTicks += 1;
@@ -134,12 +142,13 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
     const batchProbes: ProbeRecord[] = [];
     const sinceStart = performance.now() - t0;
     while (probes.length * probeEveryMs <= sinceStart && probes.length * probeEveryMs < loadMs) {
-      const probe: ProbeRecord = { n: probes.length, warmup: probes.length * probeEveryMs < warmupMs, outcome: 'lost', polls: 0 };
+      const probe: ProbeRecord = { n: probes.length, warmup: sinceStart < warmupMs, outcome: 'lost', polls: 0 };
       probes.push(probe);
       batchProbes.push(probe);
       events.push(probeEvent(probe.n));
     }
-    const measured = tick * intervalMs >= warmupMs;
+    // Counted by when it leaves, not when it was due: a driver behind schedule is still measured.
+    const measured = performance.now() - t0 >= warmupMs;
     load.posts += 1;
     load.eventsSent += events.length;
     if (measured) load.measured.eventsSent += events.length;
@@ -156,6 +165,7 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
   const counted = probes.filter((p) => !p.warmup && (p.outcome === 'seen' || p.outcome === 'lost'));
   const count = (outcome: string) => probes.filter((p) => p.outcome === outcome).length;
   return {
+    startedAtEpochMs: performance.timeOrigin + t0,
     load,
     ackLatencyMs: distribution(ackLatencies),
     probes: {

@@ -20,10 +20,19 @@ export interface FreshnessResult {
   /** Accepted by ingest but not stored once the stitcher drained (or gave up draining). */
   eventsLost: number;
   storedEvents: number;
+  /**
+   * Freshness in two parts, over the counted probes: until the stitcher's batch holding the probe
+   * was written (events and identity links acknowledged), then until the API showed it. The event
+   * row is written before the links, so the second part can be a little below 0.
+   */
+  ackToStoredMs: Distribution;
+  storedToShownMs: Distribution;
   drained: boolean;
   drainWaitMs: number;
   /** Sequential summary requests after the run, on everything stored: what one poll costs then. */
   apiLatencyAtEndMs: Distribution;
+  /** CPU of this process (the services, including chDB's threads) while the driver ran; cores = CPU seconds per second. */
+  serviceCpu: { userS: number; systemS: number; wallS: number; cores: number };
   /** How long this process (the services) could not run a timer on time. */
   serviceEventLoopDelayMs: { p50: number; p99: number; max: number };
   peakRssBytes: number;
@@ -38,8 +47,14 @@ export async function runFreshness(stack: StackInfo, params: FreshnessParams, lo
     console.log(`[bench] ingest ${pipeline.ingestUrl}, metrics API ${pipeline.metricsUrl}, ClickHouse ${pipeline.clickhouse.mode} ${pipeline.clickhouse.version}`);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     const driver = await runDriver({ ...params, ingestUrl: pipeline.ingestUrl, metricsUrl: pipeline.metricsUrl }, signal);
+    const cpu = process.cpuUsage(cpuBefore);
+    const wallS = (performance.now() - wallBefore) / 1000;
     loopDelay.disable();
+
+    const split = splitFreshness(driver, pipeline.probesStoredAt);
 
     const drainStarted = performance.now();
     let drained = await pipeline.drained();
@@ -56,15 +71,37 @@ export async function runFreshness(stack: StackInfo, params: FreshnessParams, lo
       driver,
       eventsLost: Math.max(0, driver.load.eventsAccepted - storedEvents),
       storedEvents,
+      ...split,
       drained,
       drainWaitMs,
       apiLatencyAtEndMs,
+      serviceCpu: {
+        userS: Math.round(cpu.user / 1e5) / 10,
+        systemS: Math.round(cpu.system / 1e5) / 10,
+        wallS: Math.round(wallS * 10) / 10,
+        cores: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100) / 100,
+      },
       serviceEventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   } finally {
     await pipeline.close();
   }
+}
+
+/** Notes in each probe when it was stored, and splits the counted probes' freshness at that moment. */
+function splitFreshness(driver: DriverReport, storedAt: ReadonlyMap<number, number>) {
+  const toStored: number[] = [];
+  const toShown: number[] = [];
+  for (const probe of driver.probes.list) {
+    const stored = storedAt.get(probe.n);
+    if (probe.ackedAtMs === undefined) continue;
+    if (stored !== undefined) probe.storedMs = Math.round(stored - driver.startedAtEpochMs - probe.ackedAtMs);
+    if (probe.warmup || (probe.outcome !== 'seen' && probe.outcome !== 'lost')) continue;
+    toStored.push(probe.storedMs ?? Number.POSITIVE_INFINITY);
+    if (probe.freshnessMs !== undefined && probe.storedMs !== undefined) toShown.push(probe.freshnessMs - probe.storedMs);
+  }
+  return { ackToStoredMs: distribution(toStored), storedToShownMs: distribution(toShown) };
 }
 
 /** Runs the driver child process; it is killed when the run is aborted or overruns its bound. */

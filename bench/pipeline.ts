@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { connectClickHouse, countEvents, migrate, type ClickHouse } from '@seamline/clickhouse';
 import type { StackInfo } from '@seamline/infra/stack';
 import { buildIngestApp, kafkaPublisher } from '@seamline/ingest';
 import { EMPTY_ORG_MAP } from '@seamline/journeys';
-import { consumerLag, createEventProducer, createKafka, ensureTopics, startBatchConsumer, topicNames } from '@seamline/kafka';
+import { consumerLag, createEventProducer, createKafka, ensureTopics, startBatchConsumer, topicNames, type IncomingMessage } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { buildMetricsApp, createMetricsService } from '@seamline/metrics-api';
 import { createBatchProcessor } from '@seamline/stitcher';
+import { PROBE_ID_PREFIX } from './probes.ts';
 
 export interface BenchPipeline {
   ingestUrl: string;
@@ -19,6 +21,8 @@ export interface BenchPipeline {
   drained(): Promise<boolean>;
   /** Distinct event ids stored in ClickHouse. */
   storedEvents(): Promise<number>;
+  /** Probe number -> when (epoch ms) the stitcher's write of it was acknowledged. */
+  probesStoredAt: ReadonlyMap<number, number>;
   close(): Promise<void>;
 }
 
@@ -57,12 +61,16 @@ export async function startBenchPipeline(stack: StackInfo, logger: Logger): Prom
     closers.push(() => producer.close());
 
     const processBatch = createBatchProcessor(clickhouse.client, logger, { topics });
+    const probesStoredAt = new Map<number, number>();
     const stitcher = await startBatchConsumer({
       kafka,
       groupId,
       topics: [topics.raw, topics.deadLetter],
       logger,
-      handleBatch: async (messages) => void (await processBatch(messages)),
+      handleBatch: async (messages) => {
+        await processBatch(messages);
+        noteStoredProbes(messages, probesStoredAt);
+      },
     });
     closers.push(() => stitcher.stop());
 
@@ -83,11 +91,27 @@ export async function startBenchPipeline(stack: StackInfo, logger: Logger): Prom
       topicPrefix,
       drained: async () => (await consumerLag(kafka, groupId, topics.raw)) === 0,
       storedEvents: async () => (await countEvents(clickhouse.client)).ids,
+      probesStoredAt,
       close,
     };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * Splits freshness into its two parts: until the stitcher stored the probe, and until the metric
+ * API showed it. Epoch milliseconds from performance (sub-millisecond, monotonic), comparable with
+ * the driver's clock on the same machine.
+ */
+function noteStoredProbes(messages: IncomingMessage[], storedAt: Map<number, number>): void {
+  const now = performance.timeOrigin + performance.now();
+  for (const message of messages) {
+    if (!message.value?.includes(PROBE_ID_PREFIX)) continue;
+    const id = (JSON.parse(message.value.toString('utf8')) as { id?: string }).id ?? '';
+    const n = id.startsWith(PROBE_ID_PREFIX) ? Number(id.slice(PROBE_ID_PREFIX.length)) : Number.NaN;
+    if (Number.isInteger(n) && !storedAt.has(n)) storedAt.set(n, now);
   }
 }
 

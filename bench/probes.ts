@@ -7,6 +7,7 @@ import { sleep, type Slots } from './slots.ts';
 export const PROBE_OCCURRED_AT = '2026-01-15T00:00:00Z';
 const PROBE_PERIOD = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
 
+export const PROBE_ID_PREFIX = 'bench-probe-';
 const probeQueue = (n: number) => `bench-probe-${n}`;
 
 /**
@@ -16,7 +17,7 @@ const probeQueue = (n: number) => `bench-probe-${n}`;
  */
 export function probeEvent(n: number): CanonicalEventInput {
   return {
-    id: `bench-probe-${n}`,
+    id: `${PROBE_ID_PREFIX}${n}`,
     type: 'ticket.created',
     occurredAt: PROBE_OCCURRED_AT,
     source: 'bench',
@@ -30,8 +31,13 @@ export function probeEvent(n: number): CanonicalEventInput {
 
 export interface PollLog {
   count: number;
-  errors: number;
+  /** Failed polls by HTTP status or error message. */
+  errors: Record<string, number>;
   latenciesMs: number[];
+}
+
+function countError(log: PollLog, why: string): void {
+  log.errors[why] = (log.errors[why] ?? 0) + 1;
 }
 
 /**
@@ -54,20 +60,20 @@ export async function watchProbe(
     const started = performance.now();
     try {
       if (started >= deadline) break;
-      const response = await fetch(url, { signal: AbortSignal.timeout(deadline - started) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(Math.ceil(deadline - started)) });
       const body = (await response.json()) as { contacts?: number };
       const answered = performance.now();
       probe.polls += 1;
       pollLog.count += 1;
       pollLog.latenciesMs.push(answered - started);
-      if (!response.ok) pollLog.errors += 1;
+      if (!response.ok) countError(pollLog, `HTTP ${response.status}`);
       else if ((body.contacts ?? 0) > 0) {
         Object.assign(probe, { outcome: 'seen', freshnessMs: answered - ackedAt, confirmingPollMs: answered - started, contacts: body.contacts });
         return;
       }
     } catch (error) {
       // A poll cut off by the probe's deadline is the probe timing out, not an API error.
-      if ((error as Error).name !== 'TimeoutError') pollLog.errors += 1;
+      if ((error as Error).name !== 'TimeoutError') countError(pollLog, (error as Error).message);
     } finally {
       pollSlots.release();
     }

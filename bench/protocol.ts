@@ -33,6 +33,8 @@ export interface ProbeRecord {
   ackedAtMs?: number;
   /** Acknowledgement to the response that showed it (contacts = 1). */
   freshnessMs?: number;
+  /** Acknowledgement to the end of the stitcher's batch holding it (filled in by the benchmark process). */
+  storedMs?: number;
   /** Duration of the poll that showed it: the truth lies within this much before freshnessMs. */
   confirmingPollMs?: number;
   polls: number;
@@ -53,14 +55,18 @@ export interface LoadFigures {
   eventsAccepted: number;
   eventsRejected: number;
   duplicates: number;
-  /** POSTs sent after the warm-up, and what they achieved. */
+  /** POSTs sent after the warm-up, and what they achieved up to the last acknowledgement. */
   measured: { seconds: number; eventsSent: number; eventsAccepted: number; achievedRate: number };
   /** POSTs that left more than one interval behind schedule (in-flight bound or a busy driver). */
   lateTicks: number;
+  /** POSTs not sent because the load's time was up (ingest too slow for the in-flight bound). */
+  skippedPosts: number;
   maxLagMs: number;
 }
 
 export interface DriverReport {
+  /** performance.timeOrigin + now() when the load started: the epoch the probe times count from. */
+  startedAtEpochMs: number;
   load: LoadFigures;
   /** POST to HTTP 200, after the warm-up. */
   ackLatencyMs: Distribution;
@@ -75,7 +81,7 @@ export interface DriverReport {
     freshnessMs: Distribution;
     list: ProbeRecord[];
   };
-  polls: { count: number; errors: number; latencyMs: Distribution; lastTenMs: number[] };
+  polls: { count: number; errors: Record<string, number>; latencyMs: Distribution; lastTenMs: number[] };
 }
 
 export interface DriverProgress {

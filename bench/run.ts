@@ -8,7 +8,7 @@ import { createLogger } from '@seamline/log';
 import { FlagError, parseFlags, USAGE } from './flags.ts';
 import { runFreshness } from './freshness.ts';
 import { appendReadmeRow, machine, meetsTarget, TARGET_MS, writeRecord, type BenchRecord } from './report.ts';
-import { formatMs } from './stats.ts';
+import { formatMs, type Distribution } from './stats.ts';
 
 const argv = process.argv.slice(2);
 let params;
@@ -24,7 +24,10 @@ if (params === 'help') {
   process.exit(0);
 }
 
-const command = `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'tsx bench/run.ts'}${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+const command =
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`
+    : ['tsx bench/run.ts', ...argv].join(' ');
 const logger = createLogger({ service: 'bench', level: process.env.LOG_LEVEL ?? 'warn', destination: 'stderr' });
 const abort = new AbortController();
 const onSignal = (signal: string) => {
@@ -75,23 +78,33 @@ try {
 process.exit();
 
 function printSummary(record: BenchRecord): void {
-  const { driver, apiLatencyAtEndMs: api, serviceEventLoopDelayMs: loop } = record.results;
+  const { driver, apiLatencyAtEndMs: api, serviceEventLoopDelayMs: loop, serviceCpu: cpu } = record.results;
   const timeout = record.parameters.probeTimeoutMs;
   const f = driver.probes.freshnessMs;
-  const ms = (value: number | null) => formatMs(value, timeout, 1);
-  const failed = Object.entries(driver.load.postsFailed).map(([why, n]) => `${n}× ${why}`).join(', ') || 'none';
+  const ms = (value: number | null, count: number) => formatMs(value, timeout, count);
+  const failed = describeCounts(driver.load.postsFailed);
   console.log(
     [
       '',
-      `rate achieved      ${driver.load.measured.achievedRate} events/s (target ${record.parameters.rate}); ${driver.load.eventsAccepted} events accepted, failed POSTs: ${failed}`,
-      `ingest ack         p50 ${ms(driver.ackLatencyMs.p50)}, p99 ${ms(driver.ackLatencyMs.p99)}, max ${ms(driver.ackLatencyMs.max)}`,
-      `freshness          p50 ${ms(f.p50)}, p90 ${ms(f.p90)}, p99 ${ms(f.p99)}, max ${ms(f.max)} over ${f.count} probes (lost ${driver.probes.lost})`,
-      `metric polls       ${driver.polls.count}, p50 ${ms(driver.polls.latencyMs.p50)}, p99 ${ms(driver.polls.latencyMs.p99)}, errors ${driver.polls.errors}`,
-      `metric API at end  p50 ${ms(api.p50)}, max ${ms(api.max)} per summary request over ${record.results.storedEvents} stored events`,
+      `rate achieved      ${driver.load.measured.achievedRate} events/s (target ${record.parameters.rate}); ${driver.load.eventsAccepted} events accepted, failed POSTs: ${failed}, skipped (time up): ${driver.load.skippedPosts}`,
+      `ingest ack         ${spread(driver.ackLatencyMs, timeout)}`,
+      `freshness          p50 ${ms(f.p50, f.count)}, p90 ${ms(f.p90, f.count)}, p99 ${ms(f.p99, f.count)}, max ${ms(f.max, f.count)} over ${f.count} probes (lost ${driver.probes.lost})`,
+      `  ack → stored     ${spread(record.results.ackToStoredMs, timeout)} (the stitcher's batch holding it written and acknowledged)`,
+      `  stored → shown   ${spread(record.results.storedToShownMs, timeout)} (to the answer with contacts = 1; below 0: shown while the batch was still linking identities)`,
+      `metric polls       ${driver.polls.count}: ${spread(driver.polls.latencyMs, timeout)}; errors: ${describeCounts(driver.polls.errors)}`,
+      `metric API at end  ${spread(api, timeout)} per summary request, ${record.results.storedEvents} events stored`,
       `events lost        ${record.results.eventsLost}${record.results.drained ? '' : ' (the stitcher had not drained)'}`,
-      `service loop delay p99 ${loop.p99} ms, max ${loop.max} ms; peak RSS ${Math.round(record.results.peakRssBytes / 2 ** 20)} MiB`,
+      `services process   event loop delay p99 ${loop.p99} ms, max ${loop.max} ms; CPU ${cpu.cores} cores over ${cpu.wallS} s; peak RSS ${Math.round(record.results.peakRssBytes / 2 ** 20)} MiB`,
       `target             ${record.meetsTarget ? 'met' : 'NOT met'}: p99 within ${TARGET_MS} ms, nothing lost`,
       '',
     ].join('\n'),
   );
+}
+
+function describeCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([why, n]) => `${n}× ${why}`).join(', ') || 'none';
+}
+
+function spread(d: Distribution, timeoutMs: number): string {
+  return `p50 ${formatMs(d.p50, timeoutMs, d.count)}, p99 ${formatMs(d.p99, timeoutMs, d.count)}, max ${formatMs(d.max, timeoutMs, d.count)}`;
 }

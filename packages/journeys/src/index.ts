@@ -49,6 +49,8 @@ export {
   computeSummary,
   computeTeams,
   computeTransitions,
+  byCodeUnit,
+  ratio,
   summarizeJourneys,
   summarizeTeams,
   summarizeTransitions,

@@ -94,7 +94,7 @@ const inScope = (scope: Scope, team: string, silo: string): boolean =>
   (scope.team === undefined || scope.team === team) && (scope.silo === undefined || scope.silo === silo);
 
 /** A rate or mean rounded to 6 decimals; null, never NaN, when nothing is counted below it. */
-function ratio(numerator: number, denominator: number): number | null {
+export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : Math.round((numerator / denominator) * 1e6) / 1e6;
 }
 
@@ -172,7 +172,8 @@ function countPairs(handoffs: readonly Handoff[], pairOf: (h: Handoff) => [strin
   return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
 }
 
-function byCodeUnit(a: string, b: string): number {
+/** Code-unit order, the same on every machine and locale. */
+export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

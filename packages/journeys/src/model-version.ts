@@ -1,13 +1,15 @@
 import { hash } from 'node:crypto';
+import { DEFAULT_MAX_IDENTIFIERS } from './identity-graph.ts';
 import type { OrgMap } from './org-map.ts';
 
 /**
  * Names the org map and windows stored contacts, journeys and handoffs were computed with: the
- * same inputs give the same version, and any change (a queue remapped, W or B changed) a new one.
+ * same inputs give the same version, and any change (a queue remapped, W, B or the over-merging
+ * guard changed) a new one.
  */
-export function journeyModelVersion(orgMap: OrgMap, repeatWindowMs: number, billingWindowMs: number): string {
+export function journeyModelVersion(orgMap: OrgMap, repeatWindowMs: number, billingWindowMs: number, maxIdentifiers = DEFAULT_MAX_IDENTIFIERS): string {
   const queues = Object.keys(orgMap.queues)
     .sort()
     .map((queue) => [queue, orgMap.queues[queue]!.team, orgMap.queues[queue]!.silo]);
-  return `m_${hash('sha256', JSON.stringify({ queues, repeatWindowMs, billingWindowMs }), 'hex').slice(0, 16)}`;
+  return `m_${hash('sha256', JSON.stringify({ queues, repeatWindowMs, billingWindowMs, maxIdentifiers }), 'hex').slice(0, 16)}`;
 }

@@ -56,7 +56,7 @@ export function createMetricsService(client: ClickHouseClient, orgMap: () => Org
     const metricParams = params(query, now);
     // One read of the map per request, so the version checked and a fallback use the same map.
     const map = orgMap();
-    const modelVersion = journeyModelVersion(map, windows.repeatWindowMs, windows.billingWindowMs);
+    const modelVersion = journeyModelVersion(map, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
     const verdict = await tablesVerdict(client, modelVersion, metricParams.asOf);
     const source: MetricSource = verdict.exact ? 'tables' : 'events';
     logger?.debug({ metric, source, modelVersion, ...(!verdict.exact && { reason: verdict.reason }) }, 'metric source');

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
-import { byCodeUnit, type TableMetricParams } from './table-metrics/query.ts';
+import { byCodeUnit, ratio } from '@seamline/journeys';
+import type { TableMetricParams } from './table-metrics/query.ts';
 import { EMPTY_TALLY, readTallies, type Tally } from './table-metrics/tally.ts';
 import { readTransitions } from './table-metrics/transitions.ts';
 
@@ -64,9 +65,4 @@ function toSummary(params: TableMetricParams, scope: Scope, t: Tally): Summary {
     bounces: t.bounces,
     crossSiloBounces: t.cross_silo_bounces,
   };
-}
-
-/** As the journey model rounds: 6 decimals, null (never NaN) when nothing is counted below it. */
-function ratio(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : Math.round((numerator / denominator) * 1e6) / 1e6;
 }

@@ -31,7 +31,8 @@ const REBUILD_CHUNK = 2_000;
  * and marks the journeys and handoffs that no longer exist. Nothing else is read or written.
  */
 export function createJourneyRefresher(client: ClickHouseClient, settings: JourneySettings, logger: Logger) {
-  const version = () => journeyModelVersion(settings.orgMap(), settings.repeatWindowMs, settings.billingWindowMs);
+  const version = () =>
+    journeyModelVersion(settings.orgMap(), settings.repeatWindowMs, settings.billingWindowMs, settings.maxIdentifiers);
 
   /** Recomputes these customers (ids as the identity tables say now) and any ids they replaced. */
   async function refreshCustomers(identifiers: string[], replacedCustomerIds: readonly string[] = []): Promise<number> {

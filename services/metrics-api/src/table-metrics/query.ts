@@ -67,8 +67,3 @@ export async function namedQuery(
   });
   return result.json<unknown>();
 }
-
-/** Strings in code-unit order (not locale order), as the journey model sorts them. */
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -30,17 +30,18 @@ const FIGURES = Object.keys(figures.shape) as Figure[];
 /**
  * One branch of the union: rows of `table` that pass `where`, credited to the key of their
  * (team, silo) columns when those are in scope. Figures not named are 0, so every branch has
- * the same columns in the same order.
+ * the same columns in the same order. The aliases differ from column names on purpose: in
+ * ClickHouse an alias shadows a column of the same name (journeys_v1 has `contacts`).
  */
 function credit(table: string, team: string, silo: string, credited: Partial<Record<Figure, string>>, where: string): string {
-  const columns = FIGURES.map((figure) => `toUInt64(${credited[figure] ?? '0'}) AS ${figure}`).join(', ');
+  const columns = FIGURES.map((figure) => `toUInt64(${credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
   return `SELECT if({by_team:UInt8} = 1, ${team}, '') AS team, ${silo} AS silo, ${columns}
     FROM ${table} FINAL
     WHERE ${liveRowsOfVersion} AND ${where} AND ${inScope(team, silo)}`;
 }
 
 const TALLY_SQL = `
-SELECT team, groupUniqArray(silo) AS silos, ${FIGURES.map((figure) => `sum(${figure}) AS ${figure}`).join(', ')}
+SELECT team, groupUniqArray(silo) AS silos, ${FIGURES.map((figure) => `sum(credited_${figure}) AS ${figure}`).join(', ')}
 FROM (
   -- contacts that start in the period, by first team, with their transfers
   ${credit(CONTACTS_TABLE, 'first_team', 'first_silo', { contacts: '1', repeat_contacts: 'is_repeat', transfers: 'transfers', cross_silo_transfers: 'cross_silo_transfers' }, startsInPeriod('start'))}

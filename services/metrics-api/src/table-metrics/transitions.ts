@@ -2,7 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { HANDOFFS_TABLE } from '@seamline/clickhouse';
 import type { Transitions } from '@seamline/journeys';
 import { z } from 'zod';
-import { byCodeUnit, inScope, liveRowsOfVersion, namedQuery, queryParams, startsInPeriod, type TableMetricParams } from './query.ts';
+import { byCodeUnit } from '@seamline/journeys';
+import { inScope, liveRowsOfVersion, namedQuery, queryParams, startsInPeriod, type TableMetricParams } from './query.ts';
 
 // The transition matrix: the handoffs (transfers and bounces) the summary counts, that is those
 // of contacts that start in the period with their first team in scope, per team pair; the
