@@ -13,6 +13,8 @@ describe('the seamline CLI on the worked example', () => {
   const env = {
     SEAMLINE_DATA_DIR: mkdtempSync(join(tmpdir(), 'seamline-cli-')),
     CLICKHOUSE_DATABASE: `seamline_cli_${process.pid}`,
+    // The org map in force while ingesting, so the stitched tables serve the metrics below.
+    SEAMLINE_ORG_MAP: tinyOrgMapFile,
     ...(stack.clickhouseUrl && { CLICKHOUSE_URL: stack.clickhouseUrl }),
   };
 

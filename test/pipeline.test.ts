@@ -32,6 +32,7 @@ describe('the pipeline end to end: ingest → Kafka → stitcher → ClickHouse 
     expect(body.repeatContacts).toBe(tinyExpected.summary.repeatContacts);
     expect(body.repeatRate).toBe(tinyExpected.summary.repeatRate);
     expect(body).toEqual(tinyExpected.summary);
+    expect(pipeline.metrics.source()).toBe('tables'); // the stitched tables, not a scan of all events
 
     const transitions = await pipeline.metricsApi.inject({ method: 'GET', url: '/v1/metrics/transitions', query: tinyPeriod });
     expect(transitions.json()).toEqual(tinyExpected.transitions);

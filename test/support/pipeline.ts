@@ -16,13 +16,15 @@ import {
   type Topics,
 } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { buildMetricsApp, createMetricsService } from '@seamline/metrics-api';
+import { buildMetricsApp, createMetricsService, type MetricsService } from '@seamline/metrics-api';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
 import { uniquePrefix } from './wait.ts';
 
 export interface Pipeline {
   ingest: FastifyInstance;
   metricsApi: FastifyInstance;
+  /** The service behind metricsApi: says whether the tables or all events served the last request. */
+  metrics: MetricsService;
   clickhouse: ClickHouse;
   topics: Topics;
   brokers: string[];
@@ -62,6 +64,7 @@ export async function startPipeline(name: string, orgMap: () => OrgMap, ingestOp
   return {
     ingest,
     metricsApi,
+    metrics,
     clickhouse,
     topics,
     brokers: stack.kafkaBrokers,
