@@ -60,9 +60,9 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
   let lastAck = 0;
   const t0 = performance.now();
 
-  const fail = (probe: ProbeRecord[], key: string) => {
-    load.postsFailed[key] = (load.postsFailed[key] ?? 0) + 1;
-    for (const p of probe) p.outcome = 'not-acknowledged';
+  const fail = (batchProbes: ProbeRecord[], why: string) => {
+    load.postsFailed[why] = (load.postsFailed[why] ?? 0) + 1;
+    for (const probe of batchProbes) probe.outcome = 'not-acknowledged';
   };
 
   async function post(events: CanonicalEventInput[], batchProbes: ProbeRecord[], measured: boolean): Promise<void> {
@@ -117,10 +117,9 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
     });
   }, 5_000);
 
-  // Each POST is scheduled by absolute time from the start, so a late one does not push the
-  // rest back; the in-flight bound makes a slow ingest show up as a lower achieved rate.
-  // The load stops at its end time even when behind: POSTs not sent by then are counted as
-  // skipped, so a slow ingest lowers the achieved rate instead of stretching the run.
+  // Each POST is scheduled by absolute time from the start, so a late one does not push the rest
+  // back. The load stops at its end time even when behind (in-flight bound reached): POSTs not
+  // sent by then are skipped, so a slow ingest lowers the achieved rate instead of stretching the run.
   for (let tick = 0; tick < ticks; tick++) {
     const due = t0 + tick * intervalMs;
     await sleep(due - performance.now());
@@ -176,7 +175,7 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
       rejected: count('rejected'),
       notAcknowledged: count('not-acknowledged'),
       freshnessMs: distribution(counted.map((p) => p.freshnessMs ?? Number.POSITIVE_INFINITY)),
-      list: probes.map((p) => ({ ...p, ...(p.freshnessMs !== undefined && { freshnessMs: Math.round(p.freshnessMs) }), ...(p.confirmingPollMs !== undefined && { confirmingPollMs: Math.round(p.confirmingPollMs) }) })),
+      list: probes.map(roundProbe),
     },
     polls: {
       count: pollLog.count,
@@ -184,6 +183,15 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
       latencyMs: distribution(pollLog.latenciesMs),
       lastTenMs: pollLog.latenciesMs.slice(-10).map(Math.round),
     },
+  };
+}
+
+function roundProbe(probe: ProbeRecord): ProbeRecord {
+  const { freshnessMs, confirmingPollMs } = probe;
+  return {
+    ...probe,
+    ...(freshnessMs !== undefined && { freshnessMs: Math.round(freshnessMs) }),
+    ...(confirmingPollMs !== undefined && { confirmingPollMs: Math.round(confirmingPollMs) }),
   };
 }
 

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import type { FreshnessParams } from './freshness.ts';
 
 export const USAGE = `usage: npm run bench -- [--quick] [--rate 2000] [--seconds 60] [--warmup 10]
-  [--probes-per-second 5] [--batch 100] [--poll-interval 50] [--probe-timeout 30]
-  [--max-posts 32] [--max-polls 8] [--seed 7]
+  [--probes-per-second 5] [--batch 100] [--poll-interval 200] [--probe-timeout 30]
+  [--max-posts 32] [--max-polls 2] [--seed 7]
 
   --rate             target events per second through ingest (probes not counted)
   --seconds          measured seconds, after the warm-up
@@ -61,10 +61,10 @@ export function parseFlags(argv: string[]): FreshnessParams | 'help' {
     warmupSeconds: number('warmup', 10, (n) => n >= 0, 'must be a number of seconds, 0 or more'),
     probesPerSecond: number('probes-per-second', 5, positive, 'must be above 0'),
     batchSize: number('batch', 100, (n) => whole(n) && n <= 10_000, 'must be a whole number from 1 to 10000'),
-    pollIntervalMs: number('poll-interval', 50, (n) => n >= 1, 'must be milliseconds, at least 1'),
+    pollIntervalMs: number('poll-interval', 200, (n) => n >= 1, 'must be milliseconds, at least 1'),
     probeTimeoutMs: number('probe-timeout', 30, positive, 'must be seconds above 0') * 1000,
     maxInFlightPosts: number('max-posts', 32, whole, 'must be a whole number above 0'),
-    maxInFlightPolls: number('max-polls', 8, whole, 'must be a whole number above 0'),
+    maxInFlightPolls: number('max-polls', 2, whole, 'must be a whole number above 0'),
     seed: number('seed', 7, Number.isSafeInteger, 'must be a whole number'),
   };
   if (problems.length > 0) throw new FlagError(problems.join('\n'));

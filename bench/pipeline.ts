@@ -9,7 +9,7 @@ import { EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, startBatchConsumer, topicNames, type IncomingMessage } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { buildMetricsApp, createMetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
 import { PROBE_ID_PREFIX } from './probes.ts';
 
 export interface BenchPipeline {
@@ -60,7 +60,13 @@ export async function startBenchPipeline(stack: StackInfo, logger: Logger): Prom
     const producer = await createEventProducer(kafka);
     closers.push(() => producer.close());
 
-    const processBatch = createBatchProcessor(clickhouse.client, logger, { topics });
+    // The stitcher as deployed: it keeps the contacts, journeys and handoffs tables current,
+    // and the metric API aggregates them.
+    const orgMap = () => EMPTY_ORG_MAP;
+    const windows = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 };
+    const journeys = createJourneyRefresher(clickhouse.client, { orgMap, ...windows, maxIdentifiers: 50 }, logger);
+    await journeys.ensureCurrent();
+    const processBatch = createBatchProcessor(clickhouse.client, logger, { topics, journeys });
     const probesStoredAt = new Map<number, number>();
     const stitcher = await startBatchConsumer({
       kafka,
@@ -78,8 +84,7 @@ export async function startBenchPipeline(stack: StackInfo, logger: Logger): Prom
     closers.push(() => ingest.close());
     const ingestUrl = await ingest.listen({ host: LOOPBACK, port: 0 });
 
-    const orgMap = () => EMPTY_ORG_MAP;
-    const metrics = createMetricsService(clickhouse.client, orgMap, { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 });
+    const metrics = createMetricsService(clickhouse.client, orgMap, windows);
     const metricsApi = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap, logger });
     closers.push(() => metricsApi.close());
     const metricsUrl = await metricsApi.listen({ host: LOOPBACK, port: 0 });

@@ -67,23 +67,33 @@ within 5 s). Also ingest's acknowledgement latency, the metric API's latency, an
 (accepted by ingest, not stored once the stitcher drained).
 
 **How.** \`bench/run.ts\` starts the stack the tests use (\`infra/stack\`: a local Apache Kafka
-broker from its jars, containers, or external services; ClickHouse embedded through chDB unless
-the stack has a server). It wires ingest → Kafka → stitcher consumer → ClickHouse → metrics API in
-its own process, with fresh topics and a fresh database, and serves ingest and the metric API on
+broker from its jars, containers, or external services; ClickHouse embedded through chDB unless the
+stack has a server). It wires ingest → Kafka → stitcher consumer → ClickHouse → metrics API in its
+own process, with fresh topics and a fresh database, and serves ingest and the metric API on
 127.0.0.1. The services thus share one process and one JavaScript thread, as the embedded engine
 requires (it serves one process). A driver child process (so its timing is not held up by the
 services' work) POSTs sample events from \`@seamline/generator\` in batches on an absolute schedule
 (100 events every 50 ms for 2,000/s, at most 32 POSTs in flight; POSTs not sent when the time is up
-are skipped, so a slow ingest shows as a lower achieved rate). A few times a second a batch also carries a *probe*: a \`ticket.created\` of a
-new customer in its own queue \`bench-probe-<n>\`, which, with an empty org map, is the team
-\`unmapped:bench-probe-<n>\`. From the acknowledgement of its POST the driver polls
-\`GET /v1/metrics/summary?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&team=unmapped:bench-probe-<n>\`
-(by default every 50 ms, at most 8 polls in flight over all probes) until \`contacts\` is 1: freshness is the time from the
-acknowledgement to that answer. A probe not seen within 30 s is lost and counts as never in the
-percentiles. Probes of the warm-up seconds are not counted. The results file also splits each
-probe's freshness at the end of the stitcher's batch that held it, and has the services' CPU use
-and event-loop delay and the metric API's latency per request at the end. Each run writes every figure, the
-machine and the parameters to \`bench/results/<date-time>.json\` and adds a row below.
+are skipped, so a slow ingest shows as a lower achieved rate). A few times a second a batch also
+carries a *probe*: a \`ticket.created\` of a new customer in its own queue \`bench-probe-<n>\`,
+which, with an empty org map, is the team \`unmapped:bench-probe-<n>\`. From the acknowledgement of
+its POST the driver polls \`GET
+/v1/metrics/summary?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&team=unmapped:bench-probe-<n>\`
+(by default every 50 ms, at most 8 polls in flight over all probes) until \`contacts\` is 1:
+freshness is the time from the acknowledgement to that answer. A probe not seen within 30 s is lost
+and counts as never in the percentiles. Probes of the warm-up seconds are not counted. The results
+file also splits each probe's freshness at the end of the stitcher's batch that held it, and has the
+services' CPU use and event-loop delay and the metric API's latency per request at the end. Each run
+writes every figure, the machine and the parameters to \`bench/results/<date-time>.json\` and adds a
+row below.
+
+**Reading the figures.** The polls reach the same process, and the same JavaScript thread, as ingest
+and the stitcher. When a summary request is expensive (\`apiLatencyAtEndMs\` and \`polls.latencyMs\`
+in the results file; a metric API that recomputes from every stored event gets slower as the run
+stores more), the default polling keeps that thread busy and slows ingest and the stitcher too; rows
+with lighter polling (\`--probes-per-second\`, \`--max-polls\`, \`--poll-interval\`) show the
+pipeline without most of that load. The results file splits each probe's freshness into ack → stored
+(the stitcher's batch) and stored → shown (the metric API).
 
 **Command.** \`npm run bench\` (2,000 events/s, 60 s measured after 10 s of warm-up, 5 probes/s);
 \`npm run bench -- --quick\` for a 20 s smoke run; \`npm run bench -- --help\` lists the flags.

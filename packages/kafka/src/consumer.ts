@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@seamline/log';
+import { createCoalescer } from './coalescer.ts';
 
 export interface IncomingMessage {
   topic: string;
@@ -24,8 +25,10 @@ export interface BatchConsumerOptions {
   logger: Logger;
   /** Read topics from their start when the group has no committed offset (default true). */
   fromBeginning?: boolean;
-  /** A fetched batch is handed over in slices of at most this many messages (default 5000). */
+  /** The handler gets at most this many messages per call (default 5000). */
   maxHandlerMessages?: number;
+  /** How long a partition's batch waits for those of other partitions to join it (default 20 ms). */
+  lingerMs?: number;
 }
 
 export interface BatchConsumer {
@@ -36,15 +39,19 @@ export interface BatchConsumer {
 
 /**
  * The one consumer loop: eachBatch, handler first, offsets committed only after the handler
- * resolved. A crash before the commit redelivers the batch; handlers are idempotent.
+ * resolved. A crash before the commit redelivers the batch; handlers are idempotent. Batches of
+ * partitions fetched together are merged into one handler call (see coalescer.ts).
  */
 export async function startBatchConsumer(options: BatchConsumerOptions): Promise<BatchConsumer> {
   const { kafka, groupId, topics, handleBatch, logger } = options;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytes: 16 << 20 });
+  const coalescer = createCoalescer(handleBatch, { maxMessages: options.maxHandlerMessages ?? 5_000, lingerMs: options.lingerMs ?? 20 });
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
+    // All partitions at once, so their batches can be merged into one handler call.
+    partitionsConsumedConcurrently: 64,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
@@ -57,18 +64,9 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
         value: m.value,
         timestamp: m.timestamp,
       }));
-      // Slices keep each write bounded; a heartbeat between them keeps a long batch from
-      // looking like a dead consumer. A stop between slices commits what was handled.
-      const slice = options.maxHandlerMessages ?? 5_000;
-      let handledUpTo: string | undefined;
-      for (let start = 0; start < messages.length && (start === 0 || isRunning()); start += slice) {
-        const part = messages.slice(start, start + slice);
-        await handleBatch(part);
-        handledUpTo = part[part.length - 1]!.offset;
-        resolveOffset(handledUpTo);
-        await heartbeat();
-      }
-      if (handledUpTo === undefined) return;
+      await coalescer.add(messages, heartbeat);
+      const handledUpTo = messages[messages.length - 1]!.offset;
+      resolveOffset(handledUpTo);
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(handledUpTo) + 1n).toString() },
       ]);
