@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS contacts_v1
     contact_id             Nullable(String),
     type                   LowCardinality(String),
     channel                LowCardinality(String),
+    reason                 Nullable(String),
     start                  DateTime64(3, 'UTC'),
     mature_at              DateTime64(3, 'UTC'),
     first_team             String,

@@ -91,6 +91,7 @@ function toContacts(customerId: string, contactLegs: readonly ContactLegs[], opt
       contactId: event.contactId ?? null,
       type: event.type,
       channel: event.channel,
+      reason: event.reason ?? null,
       start: event.occurredAt,
       legs,
       firstTeam: first.team,

@@ -42,6 +42,8 @@ export interface Contact {
   contactId: string | null;
   type: EventType;
   channel: CanonicalEvent['channel'];
+  /** The contact reason its start event gave, if any. */
+  reason: string | null;
   start: string;
   legs: Leg[];
   firstTeam: string;

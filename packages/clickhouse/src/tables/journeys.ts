@@ -31,6 +31,7 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
         contact_id: contact.contactId,
         type: contact.type,
         channel: contact.channel,
+        reason: contact.reason,
         start: contact.start,
         mature_at: new Date(Date.parse(contact.start) + repeatWindowMs).toISOString(),
         first_team: contact.firstTeam,
