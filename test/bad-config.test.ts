@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startService } from './support/service-process.ts';
 
@@ -18,6 +21,14 @@ describe('a service started with bad configuration', () => {
     expect(stitcher.output()).toContain('stitcher: invalid configuration');
     expect(stitcher.output()).toContain('KAFKA_BROKERS: required but not set');
     expect(stitcher.output()).toContain('CLICKHOUSE_URL: must be a URL such as http://localhost:8123');
+  });
+
+  it('stops with the file, line and problem of a broken org map', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seamline-badorg-'));
+    writeFileSync(join(dir, 'org.yaml'), 'queues:\n  Q1: { team: t1 }\n');
+    const api = startService('metrics-api', { SEAMLINE_ORG_MAP: join(dir, 'org.yaml'), SEAMLINE_DATA_DIR: dir });
+    expect(await api.exited).toBe(1);
+    expect(api.output()).toMatch(/metrics-api: cannot start: .*org\.yaml:2: queues\.Q1\.silo: missing/);
   });
 
   it('metrics-api names a malformed repeat window', async () => {

@@ -97,7 +97,8 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   mkdirSync(options.dataDir, { recursive: true });
   const properties = join(options.dataDir, 'server.properties');
   writeFileSync(properties, serverProperties(options.dataDir, port, controllerPort));
-  const format = spawnSync('java', java(libs, ['kafka.tools.StorageTool', 'format', '-t', randomBytes(16).toString('base64url'), '-c', properties]), { encoding: 'utf8' });
+  // A random id may start with -; the --cluster-id=<id> form keeps it from reading as a flag.
+  const format = spawnSync('java', java(libs, ['kafka.tools.StorageTool', 'format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', properties]), { encoding: 'utf8' });
   if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
 
   const child: ChildProcess = spawn('java', java(libs, ['kafka.Kafka', properties]), {

@@ -1,2 +1,2 @@
-export { ConfigError, loadConfig, loadConfigOrExit, type Env } from './load.ts';
+export { ConfigError, failStartup, loadConfig, loadConfigOrExit, type Env } from './load.ts';
 export { clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, logEnv, metricsEnv, sourcesEnv } from './fragments.ts';

@@ -49,3 +49,12 @@ export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S
     throw error;
   }
 }
+
+/**
+ * Stops a service that cannot start (a broken org map, an unreadable file) with one message
+ * naming the problem, instead of a stack trace.
+ */
+export function failStartup(service: string, error: unknown): never {
+  process.stderr.write(`${service}: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

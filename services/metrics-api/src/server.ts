@@ -1,3 +1,4 @@
+import { failStartup } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp } from './app.ts';
@@ -7,7 +8,7 @@ import { orgMapFromFile } from './org-map-source.ts';
 
 const config = loadMetricsApiConfig();
 const logger = createLogger({ service: 'metrics-api', level: config.LOG_LEVEL });
-const orgMap = await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger);
+const orgMap = await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger).catch((error: unknown) => failStartup('metrics-api', error));
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
 const metrics = createMetricsService(clickhouse.client, orgMap.current, {

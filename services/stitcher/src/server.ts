@@ -1,3 +1,4 @@
+import { failStartup } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createKafka, ensureTopics, startBatchConsumer, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
@@ -15,7 +16,9 @@ const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFK
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 await ensureTopics(kafka, topics);
 
-let orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
+let orgMap = config.SEAMLINE_ORG_MAP
+  ? await loadOrgMap(config.SEAMLINE_ORG_MAP).catch((error: unknown) => failStartup('stitcher', error))
+  : EMPTY_ORG_MAP;
 const journeys = createJourneyRefresher(
   clickhouse.client,
   {
