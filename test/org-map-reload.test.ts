@@ -26,13 +26,16 @@ describe('the org map', () => {
     const cli = await runCli(['org', 'unmapped', '--org', orgFile, '--json'], env);
     expect(JSON.parse(cli.stdout)).toEqual({ queues: [{ queue: 'Q2', events: 2, lastSeen: '2026-03-05T10:00:00.000Z' }] });
 
+    // The server requires API keys: an admin key sees organisation-wide lists.
+    const { key } = JSON.parse((await runCli(['keys', 'create', '--admin', '--json'], env)).stdout) as { key: string };
+    const auth = { authorization: `Bearer ${key}` };
     api = startService('metrics-api', { ...env, SEAMLINE_ORG_MAP: orgFile, PORT: '0', HOST: '127.0.0.1' });
     await waitFor('the metrics API to listen', () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.test(api!.output()));
     const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(api.output())![1];
-    const unmapped = async () => (await (await fetch(`${base}/v1/org/unmapped`)).json()) as { queues: { queue: string }[] };
+    const unmapped = async () => (await (await fetch(`${base}/v1/org/unmapped`, { headers: auth })).json()) as { queues: { queue: string }[] };
     const teams = async () => {
       const params = new URLSearchParams(tinyPeriod).toString();
-      return ((await (await fetch(`${base}/v1/metrics/teams?${params}`)).json()) as { teams: { team: string }[] }).teams.map((t) => t.team);
+      return ((await (await fetch(`${base}/v1/metrics/teams?${params}`, { headers: auth })).json()) as { teams: { team: string }[] }).teams.map((t) => t.team);
     };
     expect((await unmapped()).queues.map((q) => q.queue)).toEqual(['Q2']);
     expect(await teams()).toEqual(['t1', 'unmapped:Q2']);

@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerJourneys } from './commands/journeys.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerOrg } from './commands/org.ts';
 
@@ -22,6 +23,7 @@ registerMetrics(program);
 registerOrg(program);
 registerDeadLetters(program);
 registerJourneys(program);
+registerKeys(program);
 registerDemo(program);
 
 try {

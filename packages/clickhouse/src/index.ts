@@ -10,3 +10,4 @@ export * from './tables/events.ts';
 export * from './tables/dead-letters.ts';
 export * from './tables/identities.ts';
 export * from './tables/journeys.ts';
+export * from './tables/api-keys.ts';

@@ -6,6 +6,7 @@ import type { Logger } from '@seamline/log';
 import type { MetricsService } from './metrics-service.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/org.ts';
+import { registerAuth, type AuthMode } from './auth/plugin.ts';
 import type { OrgMap } from '@seamline/journeys';
 
 export interface MetricsAppOptions {
@@ -14,6 +15,8 @@ export interface MetricsAppOptions {
   /** The org map in force. */
   orgMap: () => OrgMap;
   logger: Logger;
+  /** 'required': every /v1 request needs an API key (the server's default); 'off': open (tests, tools). */
+  auth?: AuthMode;
 }
 
 export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
@@ -32,6 +35,8 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal error' });
   });
+  // Before any route: fastify fixes a route's hooks when the route is added.
+  registerAuth(app, { clickhouse: options.clickhouse, mode: options.auth ?? 'off' });
   registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(orgRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });

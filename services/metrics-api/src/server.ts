@@ -16,7 +16,7 @@ const metrics = createMetricsService(clickhouse.client, orgMap.current, {
   billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
   maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
 });
-const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: orgMap.current, logger });
+const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: orgMap.current, logger, auth: config.METRICS_API_AUTH });
 // SIGHUP re-reads the org map without a restart; a broken file leaves the current map in force.
 process.on('SIGHUP', () => void orgMap.reload().catch(() => {}));
 await app.listen({ host: config.HOST, port: config.PORT });

@@ -41,3 +41,10 @@ export function checkScope(request: FastifyRequest, reply: FastifyReply, scope: 
   void reply.code(403).send({ error: `this API key may not see ${what}; it sees teams: ${principal.teams.join(', ') || '(none)'}` });
   return false;
 }
+
+/** Answers 403 and returns false unless the principal holds an admin key. */
+export function requireAdmin(request: FastifyRequest, reply: FastifyReply, what: string): boolean {
+  if (principalOf(request).admin) return true;
+  void reply.code(403).send({ error: `this API key may not see ${what}: that needs an admin key` });
+  return false;
+}

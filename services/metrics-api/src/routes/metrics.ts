@@ -1,29 +1,38 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { summarySchema, teamsSchema, transitionsSchema } from '@seamline/journeys';
-import { z } from 'zod';
+import { canSeeTeam, checkScope, principalOf } from '../auth/principal.ts';
+import { accessResponses, problemSchema } from '../auth/responses.ts';
 import { metricQuery } from '../metric-query.ts';
 import type { MetricsService } from '../metrics-service.ts';
 
-const problem = z.object({ error: z.string() });
-
-/** GET /v1/metrics/summary|teams|transitions: the same JSON as `seamline metrics ...`. */
+/**
+ * GET /v1/metrics/summary|teams|transitions: the same JSON as `seamline metrics ...`.
+ * A team key sees its own teams; silo- and organisation-wide figures need an admin key.
+ */
 export async function metricsRoutes(app: FastifyInstance, options: { metrics: MetricsService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { metrics } = options;
   routes.get(
     '/v1/metrics/summary',
-    { schema: { querystring: metricQuery, response: { 200: summarySchema, 400: problem } } },
-    async (request) => metrics.summary(request.query),
+    { schema: { querystring: metricQuery, response: { 200: summarySchema, 400: problemSchema, ...accessResponses } } },
+    async (request, reply) => (checkScope(request, reply, request.query) ? metrics.summary(request.query) : reply),
   );
   routes.get(
     '/v1/metrics/teams',
-    { schema: { querystring: metricQuery, response: { 200: teamsSchema, 400: problem } } },
-    async (request) => metrics.teams(request.query),
+    { schema: { querystring: metricQuery, response: { 200: teamsSchema, 400: problemSchema, ...accessResponses } } },
+    async (request, reply) => {
+      // Without a scope a team key gets the rows of its own teams; a scope is checked as it is.
+      const { team, silo } = request.query;
+      if ((team !== undefined || silo !== undefined) && !checkScope(request, reply, { team, silo })) return reply;
+      const principal = principalOf(request);
+      const result = await metrics.teams(request.query);
+      return principal.admin ? result : { teams: result.teams.filter((row) => canSeeTeam(principal, row.team)) };
+    },
   );
   routes.get(
     '/v1/metrics/transitions',
-    { schema: { querystring: metricQuery, response: { 200: transitionsSchema, 400: problem } } },
-    async (request) => metrics.transitions(request.query),
+    { schema: { querystring: metricQuery, response: { 200: transitionsSchema, 400: problemSchema, ...accessResponses } } },
+    async (request, reply) => (checkScope(request, reply, request.query) ? metrics.transitions(request.query) : reply),
   );
 }

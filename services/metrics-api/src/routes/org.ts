@@ -4,6 +4,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queueUsage } from '@seamline/clickhouse';
 import type { OrgMap } from '@seamline/journeys';
 import { z } from 'zod';
+import { requireAdmin } from '../auth/principal.ts';
+import { accessResponses } from '../auth/responses.ts';
 
 export const unmappedQueuesSchema = z.object({
   queues: z.array(z.object({ queue: z.string(), events: z.number().int(), lastSeen: z.string() })),
@@ -16,11 +18,11 @@ export async function unmappedQueues(client: ClickHouseClient, orgMap: OrgMap): 
   return { queues: usage.filter((u) => !Object.hasOwn(orgMap.queues, u.queue)) };
 }
 
-/** GET /v1/org/unmapped: what an admin should add to the org map. */
+/** GET /v1/org/unmapped: what an admin should add to the org map (admin keys only). */
 export async function orgRoutes(app: FastifyInstance, options: { clickhouse: ClickHouseClient; orgMap: () => OrgMap }): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/org/unmapped',
-    { schema: { response: { 200: unmappedQueuesSchema } } },
-    async () => unmappedQueues(options.clickhouse, options.orgMap()),
+    { schema: { response: { 200: unmappedQueuesSchema, ...accessResponses } } },
+    async (request, reply) => (requireAdmin(request, reply, 'unmapped queues') ? unmappedQueues(options.clickhouse, options.orgMap()) : reply),
   );
 }

@@ -1,0 +1,147 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+
+export const API_KEYS_TABLE = 'api_keys_v1';
+
+// A key is `sl_<keyId>_<secret>`: 16 hex characters of id (public, names the key in lists and
+// logs) and 256 random bits of secret in base64url (43 characters, may contain `_` and `-`).
+const KEY_FORMAT = /^sl_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** What a key may see. */
+export interface ApiKeyGrant {
+  /** The teams a team key sees; empty for an admin key. */
+  teams: readonly string[];
+  /** Sees every team, silo- and organisation-wide figures. */
+  admin: boolean;
+  /** Sees customer identifiers unmasked. */
+  pii: boolean;
+  /** A label for people ("billing dashboard"); never used for access. */
+  name: string;
+}
+
+/** A stored key as people may see it: never its secret or the secret's hash. */
+export interface ApiKey extends ApiKeyGrant {
+  keyId: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export type ApiKeyVerdict =
+  | { ok: true; apiKey: ApiKey }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked'; keyId?: string };
+
+const keyRow = z.object({
+  key_id: z.string(),
+  teams: z.array(z.string()),
+  admin: z.coerce.number(),
+  pii: z.coerce.number(),
+  name: z.string(),
+  created_at: z.string(),
+  revoked_at: z.string().nullable(),
+  updated_at: z.string(),
+});
+const keyRowWithHash = keyRow.extend({ secret_hash: z.string() });
+type KeyRow = z.infer<typeof keyRowWithHash>;
+
+const iso = (value: string) => (value.includes('T') ? new Date(value).toISOString() : `${value.replace(' ', 'T')}Z`);
+
+function toApiKey(row: z.infer<typeof keyRow>): ApiKey {
+  return {
+    keyId: row.key_id,
+    name: row.name,
+    teams: row.teams,
+    admin: row.admin === 1,
+    pii: row.pii === 1,
+    createdAt: iso(row.created_at),
+    revokedAt: row.revoked_at === null ? null : iso(row.revoked_at),
+  };
+}
+
+/** The id and secret of a key in the `sl_<keyId>_<secret>` format, or undefined. */
+export function parseApiKey(key: string): { keyId: string; secret: string } | undefined {
+  const match = KEY_FORMAT.exec(key);
+  return match ? { keyId: match[1]!, secret: match[2]! } : undefined;
+}
+
+/** Hex SHA-256: the secret is 256 random bits, so a slow password hash would add nothing. */
+export function hashApiKeySecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function checkGrant(grant: ApiKeyGrant): ApiKeyGrant {
+  const teams = [...new Set(grant.teams.map((team) => team.trim()))];
+  if (teams.some((team) => team === '')) throw new Error('api keys: a team name must not be empty');
+  if (grant.admin && teams.length > 0) throw new Error('api keys: a key is an admin key or a team key, not both');
+  if (!grant.admin && teams.length === 0) throw new Error('api keys: a team key needs at least one team');
+  return { ...grant, teams };
+}
+
+/** Creates a key. The returned `key` is the only copy of the secret: show it once. */
+export async function createApiKey(client: ClickHouseClient, grant: ApiKeyGrant, at = new Date()): Promise<{ keyId: string; key: string }> {
+  const { teams, admin, pii, name } = checkGrant(grant);
+  const keyId = randomBytes(8).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  const now = at.toISOString();
+  await client.insert({
+    table: API_KEYS_TABLE,
+    values: [{ key_id: keyId, secret_hash: hashApiKeySecret(secret), teams, admin: admin ? 1 : 0, pii: pii ? 1 : 0, name, created_at: now, revoked_at: null, updated_at: now }],
+    format: 'JSONEachRow',
+  });
+  return { keyId, key: `sl_${keyId}_${secret}` };
+}
+
+async function readKeyRow(client: ClickHouseClient, keyId: string): Promise<KeyRow | undefined> {
+  const result = await client.query({
+    query: `SELECT key_id, secret_hash, teams, admin, pii, name, created_at, revoked_at, updated_at
+            FROM ${API_KEYS_TABLE} FINAL WHERE key_id = {keyId:String}`,
+    query_params: { keyId },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<unknown>();
+  return row === undefined ? undefined : keyRowWithHash.parse(row);
+}
+
+/** Checks a presented key: its format, its secret (in constant time) and that it is not revoked. */
+export async function verifyApiKey(client: ClickHouseClient, key: string): Promise<ApiKeyVerdict> {
+  const parsed = parseApiKey(key);
+  if (!parsed) return { ok: false, reason: 'malformed' };
+  const row = await readKeyRow(client, parsed.keyId);
+  const presented = Buffer.from(hashApiKeySecret(parsed.secret), 'hex');
+  const stored = Buffer.from(row?.secret_hash ?? '', 'hex');
+  // A wrong secret for a known id is the same answer as an unknown id: nothing to learn from it.
+  if (!row || stored.length !== presented.length || !timingSafeEqual(stored, presented)) return { ok: false, reason: 'unknown' };
+  if (row.revoked_at !== null) return { ok: false, reason: 'revoked', keyId: row.key_id };
+  return { ok: true, apiKey: toApiKey(row) };
+}
+
+/** The key's record when the key is valid and not revoked; undefined otherwise. */
+export async function findApiKey(client: ClickHouseClient, key: string): Promise<ApiKey | undefined> {
+  const verdict = await verifyApiKey(client, key);
+  return verdict.ok ? verdict.apiKey : undefined;
+}
+
+/** Every key, revoked ones too, oldest first; never a secret or its hash. */
+export async function listApiKeys(client: ClickHouseClient): Promise<ApiKey[]> {
+  const result = await client.query({
+    query: `SELECT key_id, teams, admin, pii, name, created_at, revoked_at, updated_at
+            FROM ${API_KEYS_TABLE} FINAL ORDER BY created_at, key_id`,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<unknown>()).map((row) => toApiKey(keyRow.parse(row)));
+}
+
+/** Revokes a key; false when no key has this id. Revoking a revoked key keeps its first revocation. */
+export async function revokeApiKey(client: ClickHouseClient, keyId: string, at = new Date()): Promise<boolean> {
+  const row = await readKeyRow(client, keyId);
+  if (!row) return false;
+  if (row.revoked_at !== null) return true;
+  // The newest updated_at wins in ReplacingMergeTree: make sure this row is newer than the last.
+  const updatedAt = new Date(Math.max(at.getTime(), Date.parse(iso(row.updated_at)) + 1));
+  await client.insert({
+    table: API_KEYS_TABLE,
+    values: [{ ...row, revoked_at: at.toISOString(), updated_at: updatedAt.toISOString(), created_at: iso(row.created_at) }],
+    format: 'JSONEachRow',
+  });
+  return true;
+}
