@@ -11,3 +11,5 @@ export * from './tables/dead-letters.ts';
 export * from './tables/identities.ts';
 export * from './tables/journeys.ts';
 export * from './tables/api-keys.ts';
+export * from './tables/alerts.ts';
+export * from './tables/journey-queries.ts';

@@ -7,6 +7,11 @@ import type { MetricsService } from './metrics-service.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/org.ts';
 import { registerAuth, type AuthMode } from './auth/plugin.ts';
+import { registerCaching } from './caching.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerDashboard } from './routes/dashboard.ts';
+import { journeyRoutes } from './routes/journeys.ts';
+import { teamRoutes } from './routes/teams.ts';
 import type { OrgMap } from '@seamline/journeys';
 
 export interface MetricsAppOptions {
@@ -37,8 +42,13 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
   });
   // Before any route: fastify fixes a route's hooks when the route is added.
   registerAuth(app, { clickhouse: options.clickhouse, mode: options.auth ?? 'off' });
+  await registerOpenApi(app); // collects every route registered after it, /docs serves the document
+  await registerCaching(app);
   registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(orgRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
+  await app.register(teamRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap, windows: options.metrics.windows });
+  await app.register(journeyRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
+  await registerDashboard(app); // the team lead's page at /dashboard/; its data comes from /v1 with the key
   return app;
 }

@@ -68,6 +68,8 @@ export function createMetricsService(client: ClickHouseClient, orgMap: () => Org
   }
 
   return {
+    /** The windows and guard the figures are computed with. */
+    windows,
     async summary(query: MetricQuery, now = new Date()): Promise<Summary> {
       return answer('summary', query, now, summaryFromTables, computeSummary);
     },

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countDeadLettersByReason, countEvents, readIdentities, type ClickHouse } from '@seamline/clickhouse';
+import { countDeadLettersByReason, countEvents, readAllEvents, readIdentities, type ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
-import { customerIdOf, parseOrgMap } from '@seamline/journeys';
+import { computeSummary, customerIdOf, parseOrgMap } from '@seamline/journeys';
 import { TOPICS, eventMessage, type IncomingMessage } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createMetricsService } from '@seamline/metrics-api';
 import { validateCanonicalEvent } from '@seamline/schemas';
 import { createBatchProcessor, type BatchProcessor } from './processor.ts';
 
@@ -45,12 +44,13 @@ describe('the batch processor on a real ClickHouse', () => {
   afterAll(async () => clickhouse?.close());
 
   const query = { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', asOf: '2026-04-01T00:00:00Z' };
-  const summary = () =>
-    createMetricsService(
-      clickhouse.client,
-      () => parseOrgMap('{"queues":{"Phone":{"team":"phone-t1","silo":"phone"},"Billing":{"team":"billing-t1","silo":"billing"}}}', 'org.json'),
-      { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 },
-    ).summary(query);
+  const orgMap = parseOrgMap('{"queues":{"Phone":{"team":"phone-t1","silo":"phone"},"Billing":{"team":"billing-t1","silo":"billing"}}}', 'org.json');
+  const summary = async () =>
+    computeSummary(await readAllEvents(clickhouse.client), orgMap, {
+      from: new Date(query.from),
+      to: new Date(query.to),
+      asOf: new Date(query.asOf),
+    });
 
   it('re-stitches history when a late event links two customers, and the figures follow SPEC', async () => {
     expect(await processBatch([call, ticket])).toEqual({ accepted: 2, duplicates: 0, deadLetters: 0 });

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
+import { z } from 'zod';
+import { readCustomersEvents } from './events.ts';
+import { IDENTITIES_TABLE } from './identities.ts';
+import { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journeys.ts';
+
+// Reads of contacts_v1, journeys_v1 and handoffs_v1 behind the team and journey pages of the
+// metric API. Instants go in and come out as epoch milliseconds (any Date works, and the result
+// does not depend on how a server or the embedded engine prints DateTime64).
+
+/** Live rows of the model the tables were last fully built with (journey_model_v1). */
+const CURRENT_ROWS = `model_version = (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AND is_deleted = 0`;
+const inPeriod = (column: string) => `toUnixTimestamp64Milli(${column}) >= {from_ms:Int64} AND toUnixTimestamp64Milli(${column}) < {to_ms:Int64}`;
+
+/** A read named `name`, so the query log and traces say which query ran (and which was slow). */
+async function namedRead<T>(client: ClickHouseClient, name: string, sql: string, params: Record<string, unknown>, row: z.ZodType<T>): Promise<T[]> {
+  const result = await client.query({
+    query: `/* seamline:${name} */ ${sql}`,
+    query_id: `seamline:${name}:${randomUUID()}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<unknown>()).map((value) => row.parse(value));
+}
+
+const count = z.coerce.number().int().nonnegative();
+const instantMs = z.coerce.number().int();
+const flag = z.coerce.number().transform((value) => value === 1);
+
+// --- the trend of a team: SPEC's summary figures per interval, in one query -----------------
+
+export const trendFiguresSchema = z.object({
+  contacts: count,
+  repeat_contacts: count,
+  transfers: count,
+  cross_silo_transfers: count,
+  mature_contacts: count,
+  fcr_contacts: count,
+  journeys: count,
+  journey_contacts: count,
+  cross_silo_journeys: count,
+  billing_triggered_journeys: count,
+  bounces: count,
+  cross_silo_bounces: count,
+});
+export type TrendFigures = z.infer<typeof trendFiguresSchema>;
+type Figure = keyof TrendFigures;
+const FIGURES = Object.keys(trendFiguresSchema.shape) as Figure[];
+const NO_FIGURES = Object.fromEntries(FIGURES.map((figure) => [figure, 0])) as TrendFigures;
+
+/**
+ * One branch per attribution rule of SPEC "Attribution and rates", as the summary's tally
+ * credits them, with the interval the row's instant falls in (1-based). Aliases differ from
+ * column names: in ClickHouse an alias shadows a column (journeys_v1 has `contacts`).
+ */
+function credit(table: string, teamColumn: string, instant: string, credited: Partial<Record<Figure, string>>, where = '1'): string {
+  const columns = FIGURES.map((figure) => `toUInt64(${credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
+  return `SELECT arrayCount(s -> s <= toUnixTimestamp64Milli(${instant}), {starts_ms:Array(Int64)}) AS interval_index, ${columns}
+    FROM ${table} FINAL
+    WHERE model_version = {model_version:String} AND is_deleted = 0 AND ${teamColumn} = {team:String} AND ${where}
+      AND toUnixTimestamp64Milli(${instant}) >= {from_ms:Int64}
+      AND toUnixTimestamp64Milli(${instant}) < least({to_ms:Int64}, {as_of_ms:Int64})`;
+}
+
+const TREND_SQL = `
+SELECT interval_index, ${FIGURES.map((figure) => `sum(credited_${figure}) AS ${figure}`).join(', ')}
+FROM (
+  ${credit(CONTACTS_TABLE, 'first_team', 'start', { contacts: '1', repeat_contacts: 'is_repeat', transfers: 'transfers', cross_silo_transfers: 'cross_silo_transfers' })}
+  UNION ALL
+  ${credit(CONTACTS_TABLE, 'final_team', 'start', { mature_contacts: '1', fcr_contacts: 'resolved_first_contact' }, 'toUnixTimestamp64Milli(mature_at) <= {as_of_ms:Int64}')}
+  UNION ALL
+  ${credit(JOURNEYS_TABLE, 'first_team', 'start', { journeys: '1', journey_contacts: 'contacts', cross_silo_journeys: 'cross_silo', billing_triggered_journeys: "billing_trigger_type != ''" })}
+  UNION ALL
+  ${credit(HANDOFFS_TABLE, 'contact_first_team', 'contact_start', { bounces: '1', cross_silo_bounces: 'cross_silo' }, "kind = 'bounce'")}
+)
+GROUP BY interval_index`;
+
+export interface TeamTrendQuery {
+  /** Rows of this model version only: the one the caller checked the tables are exact for. */
+  modelVersion: string;
+  team: string;
+  /** Start of each interval, ascending; an interval ends where the next starts, the last at `to`. */
+  starts: readonly Date[];
+  to: Date;
+  /** Only what starts before asOf counts; contacts with mature_at <= asOf are mature. */
+  asOf: Date;
+}
+
+/** The team's figures per interval (same order as `starts`), credited as the summary credits them. */
+export async function readTeamTrend(client: ClickHouseClient, query: TeamTrendQuery): Promise<TrendFigures[]> {
+  const startsMs = query.starts.map((start) => start.getTime());
+  if (startsMs.length === 0) return [];
+  const params = {
+    model_version: query.modelVersion,
+    team: query.team,
+    starts_ms: startsMs,
+    from_ms: startsMs[0],
+    to_ms: query.to.getTime(),
+    as_of_ms: query.asOf.getTime(),
+  };
+  const rows = await namedRead(client, 'teams.trend', TREND_SQL, params, trendFiguresSchema.extend({ interval_index: count }));
+  const byInterval = startsMs.map((): TrendFigures => ({ ...NO_FIGURES }));
+  for (const { interval_index, ...figures } of rows) {
+    if (interval_index >= 1 && interval_index <= byInterval.length) byInterval[interval_index - 1] = figures;
+  }
+  return byInterval;
+}
+
+// --- why a team's customers come back ------------------------------------------------------
+
+export interface TeamPeriod {
+  team: string;
+  from: Date;
+  to: Date;
+}
+
+const reasonRow = z.object({ reason: z.string().nullable(), contacts: count, repeats: count });
+export type ReasonCounts = z.infer<typeof reasonRow>;
+
+/** Per contact reason: contacts with this first team starting in [from, to), and how many a repeat followed. */
+export async function readRepeatReasons(client: ClickHouseClient, query: TeamPeriod): Promise<ReasonCounts[]> {
+  const sql = `SELECT reason, count() AS contacts, countIf(resolved_first_contact = 0) AS repeats
+    FROM ${CONTACTS_TABLE} FINAL
+    WHERE ${CURRENT_ROWS} AND first_team = {team:String} AND ${inPeriod('start')}
+    GROUP BY reason`;
+  return namedRead(client, 'teams.repeat-reasons', sql, periodParams(query), reasonRow);
+}
+
+// --- a team's journeys, worst first ------------------------------------------------------------
+
+const teamJourneyRow = z.object({
+  journey_id: z.string(),
+  customer_id: z.string(),
+  start_ms: instantMs,
+  contact_count: count,
+  handoff_count: count,
+  cross_silo: flag,
+  billing_trigger_type: z.string(),
+});
+export type TeamJourneyRow = z.infer<typeof teamJourneyRow>;
+
+/** Journeys whose first contact's first team is the team, starting in [from, to), worst first. */
+export async function readTeamJourneys(
+  client: ClickHouseClient,
+  query: TeamPeriod & { sort: 'contacts' | 'handoffs'; limit: number },
+): Promise<TeamJourneyRow[]> {
+  const sql = `WITH team_journeys AS (
+      SELECT journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, contacts AS contact_count, cross_silo, billing_trigger_type
+      FROM ${JOURNEYS_TABLE} FINAL
+      WHERE ${CURRENT_ROWS} AND first_team = {team:String} AND ${inPeriod('start')}
+    ),
+    journey_handoffs AS (
+      SELECT journey_id, count() AS handoff_count FROM ${HANDOFFS_TABLE} FINAL
+      WHERE ${CURRENT_ROWS} AND journey_id IN (SELECT journey_id FROM team_journeys)
+      GROUP BY journey_id
+    )
+    SELECT j.journey_id AS journey_id, j.customer_id AS customer_id, j.start_ms AS start_ms, j.contact_count AS contact_count,
+           ifNull(h.handoff_count, 0) AS handoff_count, j.cross_silo AS cross_silo, j.billing_trigger_type AS billing_trigger_type
+    FROM team_journeys AS j LEFT JOIN journey_handoffs AS h ON h.journey_id = j.journey_id
+    ORDER BY if({sort:String} = 'handoffs', handoff_count, contact_count) DESC, start_ms, journey_id
+    LIMIT {limit:UInt32}`;
+  return namedRead(client, 'teams.journeys', sql, { ...periodParams(query), sort: query.sort, limit: query.limit }, teamJourneyRow);
+}
+
+function periodParams(query: TeamPeriod): Record<string, unknown> {
+  return { team: query.team, from_ms: query.from.getTime(), to_ms: query.to.getTime() };
+}
+
+// --- one journey ---------------------------------------------------------------------------
+
+const journeyRow = z.object({
+  journey_id: z.string(),
+  customer_id: z.string(),
+  start_ms: instantMs,
+  first_team: z.string(),
+  first_silo: z.string(),
+  cross_silo: flag,
+  billing_trigger_type: z.string(),
+  billing_trigger_at_ms: instantMs.nullable(),
+});
+const journeyContactRow = z.object({
+  event_id: z.string(),
+  source: z.string(),
+  contact_id: z.string().nullable(),
+  start_ms: instantMs,
+  first_team: z.string(),
+  first_silo: z.string(),
+  final_team: z.string(),
+  final_silo: z.string(),
+});
+const journeyHandoffRow = z.object({
+  handoff_id: z.string(),
+  kind: z.enum(['transfer', 'bounce']),
+  contact_event_id: z.string(),
+  at_ms: instantMs,
+  from_team: z.string(),
+  from_silo: z.string(),
+  to_team: z.string(),
+  to_silo: z.string(),
+  cross_silo: flag,
+});
+export type JourneyRow = z.infer<typeof journeyRow>;
+export type JourneyContactRow = z.infer<typeof journeyContactRow>;
+export type JourneyHandoffRow = z.infer<typeof journeyHandoffRow>;
+
+export interface StoredJourney {
+  journey: JourneyRow;
+  /** In (start, event id) order. */
+  contacts: JourneyContactRow[];
+  /** In (at, handoff id) order. */
+  handoffs: JourneyHandoffRow[];
+  /** Start of the customer's next journey, if there is one. */
+  nextJourneyStartMs: number | undefined;
+}
+
+/** A journey with its contacts and handoffs as the tables hold them now; undefined when unknown. */
+export async function readStoredJourney(client: ClickHouseClient, journeyId: string): Promise<StoredJourney | undefined> {
+  const params = { journey_id: journeyId };
+  const journeySql = `SELECT journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, cross_silo,
+      billing_trigger_type, if(isNull(billing_trigger_at), NULL, toUnixTimestamp64Milli(assumeNotNull(billing_trigger_at))) AS billing_trigger_at_ms
+    FROM ${JOURNEYS_TABLE} FINAL WHERE ${CURRENT_ROWS} AND journey_id = {journey_id:String}`;
+  const contactsSql = `SELECT event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo
+    FROM ${CONTACTS_TABLE} FINAL WHERE ${CURRENT_ROWS} AND journey_id = {journey_id:String} ORDER BY start_ms, event_id`;
+  const handoffsSql = `SELECT handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo
+    FROM ${HANDOFFS_TABLE} FINAL WHERE ${CURRENT_ROWS} AND journey_id = {journey_id:String} ORDER BY at_ms, handoff_id`;
+  const [journeys, contacts, handoffs] = await Promise.all([
+    namedRead(client, 'journeys.journey', journeySql, params, journeyRow),
+    namedRead(client, 'journeys.contacts', contactsSql, params, journeyContactRow),
+    namedRead(client, 'journeys.handoffs', handoffsSql, params, journeyHandoffRow),
+  ]);
+  const journey = journeys[0];
+  if (!journey) return undefined;
+  const nextSql = `SELECT toUnixTimestamp64Milli(start) AS start_ms FROM ${JOURNEYS_TABLE} FINAL
+    WHERE ${CURRENT_ROWS} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}
+    ORDER BY start_ms LIMIT 1`;
+  const next = await namedRead(client, 'journeys.next-start', nextSql, { customer_id: journey.customer_id, start_ms: journey.start_ms }, z.object({ start_ms: instantMs }));
+  return { journey, contacts, handoffs, nextJourneyStartMs: next[0]?.start_ms };
+}
+
+/**
+ * A customer's stored events with occurredAt in [fromMs, untilMs) (untilMs undefined: to the
+ * last), in no particular order: those naming one of the customer's identifiers, and the
+ * other events of the tickets and calls the customer started (a transfer may carry another
+ * identifier than its call).
+ */
+export async function readCustomerEventsBetween(client: ClickHouseClient, customerId: string, fromMs: number, untilMs: number | undefined): Promise<CanonicalEvent[]> {
+  const identities = await namedRead(
+    client,
+    'journeys.customer-identifiers',
+    `SELECT identifier FROM ${IDENTITIES_TABLE} FINAL WHERE customer_id = {customer_id:String}`,
+    { customer_id: customerId },
+    z.object({ identifier: z.string() }),
+  );
+  const identifiers = new Set(identities.map((row) => row.identifier));
+  const candidates = await readCustomersEvents(client, [...identifiers]);
+  const threadKey = (event: CanonicalEvent) => (event.contactId === undefined ? undefined : `${event.source}\u0000${event.contactId}`);
+  const own = (event: CanonicalEvent) => identifierKeys(event.customer).some((key) => identifiers.has(key));
+  const threads = new Set(candidates.filter(own).map(threadKey).filter((key) => key !== undefined));
+  return candidates.filter((event) => {
+    const at = Date.parse(event.occurredAt);
+    if (at < fromMs || (untilMs !== undefined && at >= untilMs)) return false;
+    const thread = threadKey(event);
+    return own(event) || (thread !== undefined && threads.has(thread));
+  });
+}

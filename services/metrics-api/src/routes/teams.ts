@@ -1,0 +1,254 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { readAllEvents, readRepeatReasons, readTeamJourneys, readTeamTrend, type TrendFigures } from '@seamline/clickhouse';
+import { buildJourneys, byCodeUnit, journeyModelVersion, ratio, summarizeJourneys, summarySchema, type OrgMap } from '@seamline/journeys';
+import { z } from 'zod';
+import { checkScope } from '../auth/principal.ts';
+import type { MetricWindows } from '../metrics-service.ts';
+import { problemResponses } from '../openapi.ts';
+import { tablesVerdict } from '../table-metrics/freshness.ts';
+
+// A front-line leader's view of one team: how its figures move, why its customers come back,
+// and which journeys to review first.
+
+export interface TeamRoutesOptions {
+  clickhouse: ClickHouseClient;
+  /** The org map in force: the trend reads the stitched tables only when they were built with it. */
+  orgMap: () => OrgMap;
+  /** W, B and the over-merging guard in force, as the metrics service has them. */
+  windows: MetricWindows;
+}
+
+/** Most points one trend request may ask for: a bit more than a year of days. */
+export const MAX_TREND_POINTS = 400;
+const DAY_MS = 86_400_000;
+/** The reason of contacts whose start event gave none. */
+export const NO_REASON = '(none)';
+
+const instant = (example: string) => z.iso.datetime({ offset: true, message: `must be an ISO 8601 date-time, e.g. ${example}` });
+const period = { from: instant('2026-03-01T00:00:00Z'), to: instant('2026-04-01T00:00:00Z') };
+const fromBeforeTo = (q: { from: string; to: string }) => Date.parse(q.from) < Date.parse(q.to);
+const FROM_BEFORE_TO = { message: 'from must be before to', path: ['from'] };
+
+export const teamParams = z.object({ team: z.string().min(1).max(200).describe('a team of the org map, e.g. billing-t1') });
+
+export const trendQuery = z
+  .object({
+    ...period,
+    interval: z.enum(['day', 'week']).default('day').describe('UTC days, or ISO weeks starting Monday 00:00 UTC'),
+    asOf: instant('2026-04-01T00:00:00Z').optional(),
+  })
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
+
+/** One interval's summary scoped to the team: SPEC's figures, as /v1/metrics/summary gives them. */
+export const trendPointSchema = z.object({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  ...summarySchema.omit({ from: true, to: true, asOf: true, scope: true }).shape,
+});
+export type TrendPoint = z.infer<typeof trendPointSchema>;
+
+export const trendSchema = z.object({ team: z.string(), interval: z.enum(['day', 'week']), points: z.array(trendPointSchema) });
+
+export const repeatReasonsQuery = z.object({ ...period, limit: z.coerce.number().int().min(1).max(100).default(10) }).refine(fromBeforeTo, FROM_BEFORE_TO);
+
+export const repeatReasonsSchema = z.object({
+  team: z.string(),
+  reasons: z.array(
+    z.object({
+      reason: z.string().describe('the contact reason, "(none)" when the contact gave none'),
+      contacts: z.number().int().nonnegative(),
+      repeats: z.number().int().nonnegative().describe('contacts a repeat contact followed (not resolved at first contact)'),
+      repeatShare: z.number().nonnegative().describe('repeats / contacts, rounded to 6 decimals'),
+    }),
+  ),
+});
+
+export const teamJourneysQuery = z
+  .object({
+    ...period,
+    sort: z.enum(['contacts', 'handoffs']).default('contacts').describe('worst first: most contacts, or most handoffs'),
+    limit: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
+
+export const teamJourneysSchema = z.object({
+  team: z.string(),
+  journeys: z.array(
+    z.object({
+      journeyId: z.string(),
+      customerId: z.string(),
+      start: z.iso.datetime(),
+      contacts: z.number().int().nonnegative(),
+      handoffs: z.number().int().nonnegative(),
+      crossSilo: z.boolean(),
+      billingTriggerType: z.string().nullable(),
+    }),
+  ),
+});
+
+export interface Interval {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * [from, to) cut at UTC midnights (day) or at Mondays 00:00 UTC (week); the first and last
+ * interval clipped to the period. Undefined when there would be more than `max`.
+ */
+export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', max = MAX_TREND_POINTS): Interval[] | undefined {
+  const intervals: Interval[] = [];
+  for (let start = from.getTime(); start < to.getTime(); ) {
+    if (intervals.length === max) return undefined;
+    const midnight = Math.floor(start / DAY_MS) * DAY_MS;
+    const daysSinceMonday = (new Date(midnight).getUTCDay() + 6) % 7;
+    const boundary = interval === 'day' ? midnight + DAY_MS : midnight + (7 - daysSinceMonday) * DAY_MS;
+    const end = Math.min(boundary, to.getTime());
+    intervals.push({ from: new Date(start), to: new Date(end) });
+    start = end;
+  }
+  return intervals;
+}
+
+function pointFromFigures(interval: Interval, t: TrendFigures): TrendPoint {
+  return {
+    from: interval.from.toISOString(),
+    to: interval.to.toISOString(),
+    contacts: t.contacts,
+    repeatContacts: t.repeat_contacts,
+    repeatRate: ratio(t.repeat_contacts, t.contacts),
+    matureContacts: t.mature_contacts,
+    fcrContacts: t.fcr_contacts,
+    fcrRate: ratio(t.fcr_contacts, t.mature_contacts),
+    journeys: t.journeys,
+    contactsPerJourney: ratio(t.journey_contacts, t.journeys),
+    crossSiloJourneys: t.cross_silo_journeys,
+    crossSiloJourneyRate: ratio(t.cross_silo_journeys, t.journeys),
+    billingTriggeredJourneys: t.billing_triggered_journeys,
+    billingTriggeredRate: ratio(t.billing_triggered_journeys, t.journeys),
+    transfers: t.transfers,
+    crossSiloTransfers: t.cross_silo_transfers,
+    bounces: t.bounces,
+    crossSiloBounces: t.cross_silo_bounces,
+  };
+}
+
+/**
+ * The team's summary for each interval, exactly as MetricsService.summary gives it: from the
+ * stitched tables in one grouped query when they are exact for this org map, windows and asOf,
+ * else from the journey model rebuilt once from all events and summarised per interval.
+ */
+async function trendPoints(options: TeamRoutesOptions, team: string, intervals: Interval[], to: Date, asOf: Date): Promise<{ points: TrendPoint[]; source: string }> {
+  const { clickhouse, windows } = options;
+  const orgMap = options.orgMap();
+  const modelVersion = journeyModelVersion(orgMap, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
+  if ((await tablesVerdict(clickhouse, modelVersion, asOf)).exact) {
+    const figures = await readTeamTrend(clickhouse, { modelVersion, team, starts: intervals.map((i) => i.from), to, asOf });
+    return { points: intervals.map((interval, i) => pointFromFigures(interval, figures[i]!)), source: 'tables' };
+  }
+  const model = buildJourneys(await readAllEvents(clickhouse), orgMap, {
+    asOf,
+    repeatWindowMs: windows.repeatWindowMs,
+    billingWindowMs: windows.billingWindowMs,
+    ...(windows.maxIdentifiers !== undefined && { maxIdentifiers: windows.maxIdentifiers }),
+  });
+  const points = intervals.map((interval) => {
+    const { from: _from, to: _to, asOf: _asOf, scope: _scope, ...figures } = summarizeJourneys(model, { ...interval, scope: { team } });
+    return { from: interval.from.toISOString(), to: interval.to.toISOString(), ...figures };
+  });
+  return { points, source: 'events' };
+}
+
+/** GET /v1/teams/:team/trend, /repeat-reasons and /journeys: a team key sees only its own teams. */
+export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOptions): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { clickhouse } = options;
+
+  routes.get(
+    '/v1/teams/:team/trend',
+    {
+      schema: {
+        tags: ['teams'],
+        summary: "The team's summary per day or ISO week",
+        params: teamParams,
+        querystring: trendQuery,
+        response: { 200: trendSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { team } = request.params;
+      if (!checkScope(request, reply, { team })) return reply;
+      const { interval } = request.query;
+      const from = new Date(request.query.from);
+      const to = new Date(request.query.to);
+      const asOf = request.query.asOf ? new Date(request.query.asOf) : new Date();
+      const intervals = trendIntervals(from, to, interval);
+      if (!intervals) {
+        const hint = interval === 'day' ? 'a shorter period or interval=week' : 'a shorter period';
+        return reply.code(400).send({ error: `from: the period has more than ${MAX_TREND_POINTS} ${interval}s; ask for ${hint}` });
+      }
+      const { points, source } = await trendPoints(options, team, intervals, to, asOf);
+      request.log.debug({ team, points: points.length, source }, 'team trend');
+      return { team, interval, points };
+    },
+  );
+
+  routes.get(
+    '/v1/teams/:team/repeat-reasons',
+    {
+      schema: {
+        tags: ['teams'],
+        summary: "Contact reasons of the team's contacts, by how often a repeat followed",
+        params: teamParams,
+        querystring: repeatReasonsQuery,
+        response: { 200: repeatReasonsSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { team } = request.params;
+      if (!checkScope(request, reply, { team })) return reply;
+      const counts = await readRepeatReasons(clickhouse, { team, from: new Date(request.query.from), to: new Date(request.query.to) });
+      // No reason and a reason spelt "(none)" are one row.
+      const byReason = new Map<string, { contacts: number; repeats: number }>();
+      for (const { reason, contacts, repeats } of counts) {
+        const sum = byReason.get(reason ?? NO_REASON) ?? { contacts: 0, repeats: 0 };
+        byReason.set(reason ?? NO_REASON, { contacts: sum.contacts + contacts, repeats: sum.repeats + repeats });
+      }
+      const reasons = [...byReason]
+        .map(([reason, { contacts, repeats }]) => ({ reason, contacts, repeats, repeatShare: ratio(repeats, contacts) ?? 0 }))
+        .sort((a, b) => b.repeats - a.repeats || byCodeUnit(a.reason, b.reason))
+        .slice(0, request.query.limit);
+      return { team, reasons };
+    },
+  );
+
+  routes.get(
+    '/v1/teams/:team/journeys',
+    {
+      schema: {
+        tags: ['teams'],
+        summary: 'Journeys that started with the team, worst first',
+        params: teamParams,
+        querystring: teamJourneysQuery,
+        response: { 200: teamJourneysSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { team } = request.params;
+      if (!checkScope(request, reply, { team })) return reply;
+      const { sort, limit } = request.query;
+      const rows = await readTeamJourneys(clickhouse, { team, from: new Date(request.query.from), to: new Date(request.query.to), sort, limit });
+      const journeys = rows.map((row) => ({
+        journeyId: row.journey_id,
+        customerId: row.customer_id,
+        start: new Date(row.start_ms).toISOString(),
+        contacts: row.contact_count,
+        handoffs: row.handoff_count,
+        crossSilo: row.cross_silo,
+        billingTriggerType: row.billing_trigger_type === '' ? null : row.billing_trigger_type,
+      }));
+      return { team, journeys };
+    },
+  );
+}
