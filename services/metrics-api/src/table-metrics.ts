@@ -42,12 +42,25 @@ export async function transitionsFromTables(client: ClickHouseClient, params: Ta
   return readTransitions(client, params);
 }
 
-function toSummary(params: TableMetricParams, scope: Scope, t: Tally): Summary {
+/** The counts a tally query returns, by the names the SQL gives them. */
+export interface TalliedCounts {
+  contacts: number;
+  repeat_contacts: number;
+  mature_contacts: number;
+  fcr_contacts: number;
+  journeys: number;
+  journey_contacts: number;
+  cross_silo_journeys: number;
+  billing_triggered_journeys: number;
+  transfers: number;
+  cross_silo_transfers: number;
+  bounces: number;
+  cross_silo_bounces: number;
+}
+
+/** SPEC's summary figures from tallied counts: the rates as the journey model rounds them. */
+export function figuresOf(t: TalliedCounts): Omit<Summary, 'from' | 'to' | 'asOf' | 'scope'> {
   return {
-    from: params.from.toISOString(),
-    to: params.to.toISOString(),
-    asOf: params.asOf.toISOString(),
-    scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
     contacts: t.contacts,
     repeatContacts: t.repeat_contacts,
     repeatRate: ratio(t.repeat_contacts, t.contacts),
@@ -64,5 +77,15 @@ function toSummary(params: TableMetricParams, scope: Scope, t: Tally): Summary {
     crossSiloTransfers: t.cross_silo_transfers,
     bounces: t.bounces,
     crossSiloBounces: t.cross_silo_bounces,
+  };
+}
+
+function toSummary(params: TableMetricParams, scope: Scope, t: Tally): Summary {
+  return {
+    from: params.from.toISOString(),
+    to: params.to.toISOString(),
+    asOf: params.asOf.toISOString(),
+    scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
+    ...figuresOf(t),
   };
 }

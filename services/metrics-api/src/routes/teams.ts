@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { figuresOf } from '../table-metrics.ts';
 import { readAllEvents, readRepeatReasons, readTeamJourneys, readTeamTrend, type TrendFigures } from '@seamline/clickhouse';
 import { buildJourneys, byCodeUnit, journeyModelVersion, ratio, summarizeJourneys, summarySchema, type OrgMap } from '@seamline/journeys';
 import { z } from 'zod';
@@ -112,26 +113,7 @@ export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', m
 }
 
 function pointFromFigures(interval: Interval, t: TrendFigures): TrendPoint {
-  return {
-    from: interval.from.toISOString(),
-    to: interval.to.toISOString(),
-    contacts: t.contacts,
-    repeatContacts: t.repeat_contacts,
-    repeatRate: ratio(t.repeat_contacts, t.contacts),
-    matureContacts: t.mature_contacts,
-    fcrContacts: t.fcr_contacts,
-    fcrRate: ratio(t.fcr_contacts, t.mature_contacts),
-    journeys: t.journeys,
-    contactsPerJourney: ratio(t.journey_contacts, t.journeys),
-    crossSiloJourneys: t.cross_silo_journeys,
-    crossSiloJourneyRate: ratio(t.cross_silo_journeys, t.journeys),
-    billingTriggeredJourneys: t.billing_triggered_journeys,
-    billingTriggeredRate: ratio(t.billing_triggered_journeys, t.journeys),
-    transfers: t.transfers,
-    crossSiloTransfers: t.cross_silo_transfers,
-    bounces: t.bounces,
-    crossSiloBounces: t.cross_silo_bounces,
-  };
+  return { from: interval.from.toISOString(), to: interval.to.toISOString(), ...figuresOf(t) };
 }
 
 /**
