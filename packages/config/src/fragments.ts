@@ -79,3 +79,12 @@ export const metricsEnv = {
 };
 
 export { duration as durationSchema };
+
+/** The windows and over-merging guard that metrics and the journey tables are computed with. */
+export function journeyWindows(env: { SEAMLINE_REPEAT_WINDOW: number; SEAMLINE_BILLING_WINDOW: number; SEAMLINE_MAX_IDENTIFIERS: number }) {
+  return {
+    repeatWindowMs: env.SEAMLINE_REPEAT_WINDOW,
+    billingWindowMs: env.SEAMLINE_BILLING_WINDOW,
+    maxIdentifiers: env.SEAMLINE_MAX_IDENTIFIERS,
+  };
+}

@@ -1,2 +1,12 @@
 export { ConfigError, failStartup, loadConfig, loadConfigOrExit, type Env } from './load.ts';
-export { clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, logEnv, metricsEnv, sourcesEnv } from './fragments.ts';
+export {
+  clickhouseEnv,
+  durationSchema,
+  httpEnv,
+  identityEnv,
+  journeyWindows,
+  kafkaEnv,
+  logEnv,
+  metricsEnv,
+  sourcesEnv,
+} from './fragments.ts';

@@ -1,3 +1,4 @@
+import { journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createLogger } from '@seamline/log';
 import { createMetricsService, orgMapFromFile } from '@seamline/metrics-api';
@@ -34,7 +35,7 @@ await migrate(clickhouse.client);
 const metrics = createMetricsService(
   clickhouse.client,
   orgMap.current,
-  { repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW, billingWindowMs: config.SEAMLINE_BILLING_WINDOW, maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS },
+  journeyWindows(config),
   logger,
 );
 const notifier = createWebhookNotifier({ logger });

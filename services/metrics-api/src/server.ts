@@ -1,4 +1,4 @@
-import { failStartup } from '@seamline/config';
+import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp } from './app.ts';
@@ -11,11 +11,7 @@ const logger = createLogger({ service: 'metrics-api', level: config.LOG_LEVEL })
 const orgMap = await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger).catch((error: unknown) => failStartup('metrics-api', error));
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
-const metrics = createMetricsService(clickhouse.client, orgMap.current, {
-  repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
-  billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
-  maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
-});
+const metrics = createMetricsService(clickhouse.client, orgMap.current, journeyWindows(config));
 const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: orgMap.current, logger, auth: config.METRICS_API_AUTH });
 // SIGHUP re-reads the org map without a restart; a broken file leaves the current map in force.
 process.on('SIGHUP', () => void orgMap.reload().catch(() => {}));

@@ -1,4 +1,4 @@
-import { failStartup } from '@seamline/config';
+import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createKafka, ensureTopics, startBatchConsumer, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
@@ -21,12 +21,7 @@ let orgMap = config.SEAMLINE_ORG_MAP
   : EMPTY_ORG_MAP;
 const journeys = createJourneyRefresher(
   clickhouse.client,
-  {
-    orgMap: () => orgMap,
-    repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
-    billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
-    maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
-  },
+  { orgMap: () => orgMap, ...journeyWindows(config) },
   logger,
 );
 // Tables computed with another org map or other windows are rebuilt before consuming.

@@ -1,3 +1,4 @@
+import { journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate, type ClickHouse } from '@seamline/clickhouse';
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { createLogger, type Logger } from '@seamline/log';
@@ -29,19 +30,11 @@ export async function openRuntime(config: CliConfig, options: { quiet?: boolean 
   const orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
   const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
   await migrate(clickhouse.client);
-  const metrics = createMetricsService(clickhouse.client, () => orgMap, {
-    repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
-    billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
-    maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
-  });
+  const windows = journeyWindows(config);
+  const metrics = createMetricsService(clickhouse.client, () => orgMap, windows);
   const journeys = createJourneyRefresher(
     clickhouse.client,
-    {
-      orgMap: () => orgMap,
-      repeatWindowMs: config.SEAMLINE_REPEAT_WINDOW,
-      billingWindowMs: config.SEAMLINE_BILLING_WINDOW,
-      maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
-    },
+    { orgMap: () => orgMap, ...windows },
     logger,
   );
   const transport = inProcessPublisher(
