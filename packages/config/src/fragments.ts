@@ -10,6 +10,14 @@ const csvList = z
 export const kafkaEnv = {
   KAFKA_BROKERS: csvList.describe('Comma-separated host:port list of Kafka brokers.'),
   KAFKA_CLIENT_ID: z.string().default('seamline'),
+  KAFKA_SSL: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe('TLS to the brokers.'),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional().describe('SASL mechanism; needs the username and password.'),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional().describe('Or KAFKA_SASL_PASSWORD_FILE.'),
   KAFKA_TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './load.ts';
@@ -39,6 +42,16 @@ describe('loadConfig', () => {
 
   it('reports a missing required variable', () => {
     expect(() => loadConfig('stitcher', schema, {})).toThrow('KAFKA_BROKERS: required but not set');
+  });
+
+  it('reads a secret from the file named by its _FILE variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seamline-secret-'));
+    writeFileSync(join(dir, 'url'), 'http://ch:8123\n');
+    const config = loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', CLICKHOUSE_URL_FILE: join(dir, 'url') });
+    expect(config.CLICKHOUSE_URL).toBe('http://ch:8123');
+    expect(() => loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', CLICKHOUSE_URL_FILE: join(dir, 'nope') })).toThrow(
+      `CLICKHOUSE_URL_FILE: cannot read file ${join(dir, 'nope')}`,
+    );
   });
 
   it('treats an empty value as unset', () => {

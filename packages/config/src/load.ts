@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 
 /** A configuration that cannot start a service; its message names every bad variable and why. */
@@ -22,9 +23,21 @@ export type Env = Record<string, string | undefined>;
  */
 export function loadConfig<S extends z.ZodType>(service: string, schema: S, env: Env): z.infer<S> {
   const cleaned: Env = {};
+  const fileProblems: { variable: string; problem: string }[] = [];
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value.trim() !== '') cleaned[key] = value;
   }
+  // Secrets may come from files (Docker and Kubernetes secrets): FOO_FILE=/run/secrets/foo sets FOO.
+  for (const [key, path] of Object.entries(cleaned)) {
+    const variable = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : undefined;
+    if (!variable || !path || cleaned[variable] !== undefined) continue;
+    try {
+      cleaned[variable] = readFileSync(path, 'utf8').trim();
+    } catch {
+      fileProblems.push({ variable: key, problem: `cannot read file ${path}` });
+    }
+  }
+  if (fileProblems.length > 0) throw new ConfigError(service, fileProblems);
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({

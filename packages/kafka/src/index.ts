@@ -1,4 +1,4 @@
-export { createKafka, ensureTopics, RAW_PARTITIONS, type KafkaSettings } from './client.ts';
+export { createKafka, ensureTopics, kafkaSettingsFromEnv, RAW_PARTITIONS, type KafkaSettings } from './client.ts';
 export { createEventProducer, type EventProducer, type OutgoingMessage } from './producer.ts';
 export {
   consumerLag,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import { createHttpApp, registerHealthRoutes } from '@seamline/http';
 import type { Logger } from '@seamline/log';
 import type { EventPublisher } from './publisher.ts';
@@ -16,10 +17,25 @@ export interface IngestAppOptions {
   /** Secrets of the vendor sources; a source without its secret is not accepted. */
   sourceSecrets?: SourceSecrets;
   translatorOptions?: TranslatorOptions;
+  /** Requests per minute per client address; 0 turns the limit off (default 6000). */
+  rateLimitPerMinute?: number;
 }
 
 export async function buildIngestApp(options: IngestAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger: options.logger, bodyLimit: options.bodyLimitBytes ?? 10 << 20 });
+  const perMinute = options.rateLimitPerMinute ?? 6_000;
+  if (perMinute > 0) {
+    // Over the limit: 429 with Retry-After, so well-behaved senders back off instead of piling up.
+    await app.register(rateLimit, {
+      max: perMinute,
+      timeWindow: '1 minute',
+      allowList: (request) => !request.url.startsWith('/v1/'),
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        error: `too many requests: at most ${context.max} per minute from one address; retry after ${context.after}`,
+      }),
+    });
+  }
   registerHealthRoutes(app, { kafka: () => options.publisher.ready() });
   // Bodies arrive as text so that a payload that fails to parse is still kept whole as a dead
   // letter, and so that webhook signatures are checked over the exact bytes received.

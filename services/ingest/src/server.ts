@@ -1,4 +1,4 @@
-import { createEventProducer, createKafka, ensureTopics, topicNames } from '@seamline/kafka';
+import { createEventProducer, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { buildIngestApp } from './app.ts';
 import { loadIngestConfig } from './env.ts';
@@ -7,7 +7,7 @@ import { loadZendeskGroups } from './sources/zendesk-groups.ts';
 
 const config = loadIngestConfig();
 const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
-const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+const kafka = createKafka(kafkaSettingsFromEnv(config), logger);
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 await ensureTopics(kafka, topics);
 const producer = await createEventProducer(kafka);
@@ -20,6 +20,7 @@ const app = await buildIngestApp({
   logger,
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
+  rateLimitPerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE,
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
   sourceSecrets: {
     zendeskWebhookSecret: config.ZENDESK_WEBHOOK_SECRET,

@@ -1,6 +1,6 @@
 import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
-import { createKafka, ensureTopics, startBatchConsumer, topicNames } from '@seamline/kafka';
+import { createKafka, ensureTopics, kafkaSettingsFromEnv, startBatchConsumer, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { buildStitcherApp } from './app.ts';
 import { loadStitcherConfig } from './env.ts';
@@ -12,7 +12,7 @@ const config = loadStitcherConfig();
 const logger = createLogger({ service: 'stitcher', level: config.LOG_LEVEL });
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
-const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+const kafka = createKafka(kafkaSettingsFromEnv(config), logger);
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 await ensureTopics(kafka, topics);
 

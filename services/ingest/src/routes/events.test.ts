@@ -61,6 +61,18 @@ describe('POST /v1/events', () => {
     expect(tooBig.statusCode).toBe(413);
   });
 
+  it('answers 429 with Retry-After beyond the rate limit, and keeps health checks out of it', async () => {
+    const app = await buildIngestApp({ publisher: collectingPublisher().publisher, logger, rateLimitPerMinute: 2 });
+    const post = () => app.inject({ method: 'POST', url: '/v1/events', payload: [event('a')] });
+    expect((await post()).statusCode).toBe(200);
+    expect((await post()).statusCode).toBe(200);
+    const limited = await post();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(limited.json().error).toMatch(/^too many requests: at most 2 per minute/);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+
   it('answers 503 with Retry-After when events cannot be stored, accepting nothing', async () => {
     const app = await buildIngestApp({ publisher: collectingPublisher(true).publisher, logger });
     const response = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a')] });
