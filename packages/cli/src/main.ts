@@ -9,6 +9,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerJourneys } from './commands/journeys.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerMetrics } from './commands/metrics.ts';
+import { registerOps } from './commands/ops.ts';
 import { registerOrg } from './commands/org.ts';
 
 const program = new Command('seamline')
@@ -24,6 +25,7 @@ registerOrg(program);
 registerDeadLetters(program);
 registerJourneys(program);
 registerKeys(program);
+registerOps(program);
 registerDemo(program);
 
 try {
