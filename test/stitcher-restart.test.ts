@@ -71,6 +71,13 @@ describe('the stitcher stopped with SIGTERM mid-stream', () => {
     const second = startService('stitcher', env);
     running.push(second);
     await waitFor('the restarted stitcher to drain the topic', async () => (await consumerLag(kafka, groupId, topics.raw)) === 0, 120_000);
+    // Its Prometheus metrics count what it stored in this run.
+    await waitFor('the stitcher to listen', () => /Server listening at (http:\/\/[\d.]+:\d+)/.test(second.output()));
+    const base = /Server listening at (http:\/\/[\d.]+:\d+)/.exec(second.output())![1]!.replace('0.0.0.0', '127.0.0.1');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const stored = Number(/seamline_stitcher_events_total\{result="stored",service="stitcher"\} (\d+)/.exec(metrics)?.[1]);
+    expect(stored).toBe(lagAfterStop);
+    expect(metrics).toMatch(/seamline_stitcher_batch_seconds_count\{service="stitcher"\} [1-9]/);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 

@@ -49,6 +49,8 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'url'), 'http://ch:8123\n');
     const config = loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', CLICKHOUSE_URL_FILE: join(dir, 'url') });
     expect(config.CLICKHOUSE_URL).toBe('http://ch:8123');
+    // A *_FILE variable of another program is left alone.
+    expect(() => loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', TF_CLI_CONFIG_FILE: '/nope' })).not.toThrow();
     expect(() => loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', CLICKHOUSE_URL_FILE: join(dir, 'nope') })).toThrow(
       `CLICKHOUSE_URL_FILE: cannot read file ${join(dir, 'nope')}`,
     );

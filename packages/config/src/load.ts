@@ -27,10 +27,12 @@ export function loadConfig<S extends z.ZodType>(service: string, schema: S, env:
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value.trim() !== '') cleaned[key] = value;
   }
-  // Secrets may come from files (Docker and Kubernetes secrets): FOO_FILE=/run/secrets/foo sets FOO.
+  // Secrets may come from files (Docker and Kubernetes secrets): FOO_FILE=/run/secrets/foo sets
+  // FOO, for the variables this schema knows (other *_FILE variables of the shell are not ours).
+  const known = 'shape' in schema && typeof schema.shape === 'object' && schema.shape !== null ? Object.keys(schema.shape) : [];
   for (const [key, path] of Object.entries(cleaned)) {
     const variable = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : undefined;
-    if (!variable || !path || cleaned[variable] !== undefined) continue;
+    if (!variable || !known.includes(variable) || !path || cleaned[variable] !== undefined) continue;
     try {
       cleaned[variable] = readFileSync(path, 'utf8').trim();
     } catch {

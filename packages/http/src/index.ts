@@ -43,3 +43,11 @@ export function registerHealthRoutes(app: FastifyInstance, checks: Record<string
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
 }
+export {
+  Counter,
+  createMetricsRegistry,
+  Gauge,
+  Histogram,
+  registerPrometheus,
+  Registry,
+} from './prometheus.ts';

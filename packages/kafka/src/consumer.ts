@@ -53,7 +53,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     // All partitions at once, so their batches can be merged into one handler call.
     partitionsConsumedConcurrently: 64,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const log = logger.child({ topic: batch.topic, partition: batch.partition });
       const messages: IncomingMessage[] = batch.messages.map((m) => ({
@@ -67,9 +67,11 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       await coalescer.add(messages, heartbeat);
       const handledUpTo = messages[messages.length - 1]!.offset;
       resolveOffset(handledUpTo);
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(handledUpTo) + 1n).toString() },
-      ]);
+      // Through the batch's own commit, which kafkajs still sends while the consumer is stopping
+      // (consumer.commitOffsets is dropped then), so a SIGTERM commits the batch it finished.
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(handledUpTo) + 1n).toString() }] }],
+      });
       log.debug({ messages: messages.length, committed: handledUpTo }, 'batch committed');
       await heartbeat();
     },

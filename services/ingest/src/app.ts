@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, registerHealthRoutes } from '@seamline/http';
+import { createHttpApp, registerHealthRoutes, registerPrometheus, type Registry } from '@seamline/http';
+import { ingestTelemetry, NO_TELEMETRY } from './telemetry.ts';
 import type { Logger } from '@seamline/log';
 import type { EventPublisher } from './publisher.ts';
 import { eventsRoute } from './routes/events.ts';
@@ -17,12 +18,16 @@ export interface IngestAppOptions {
   /** Secrets of the vendor sources; a source without its secret is not accepted. */
   sourceSecrets?: SourceSecrets;
   translatorOptions?: TranslatorOptions;
+  /** Prometheus registry: serves /metrics and counts events by source and result. */
+  metrics?: Registry;
   /** Requests per minute per client address; 0 turns the limit off (default 6000). */
   rateLimitPerMinute?: number;
 }
 
 export async function buildIngestApp(options: IngestAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger: options.logger, bodyLimit: options.bodyLimitBytes ?? 10 << 20 });
+  const telemetry = options.metrics ? ingestTelemetry(options.metrics) : NO_TELEMETRY;
+  if (options.metrics) registerPrometheus(app, options.metrics);
   const perMinute = options.rateLimitPerMinute ?? 6_000;
   if (perMinute > 0) {
     // Over the limit: 429 with Retry-After, so well-behaved senders back off instead of piling up.
@@ -44,11 +49,13 @@ export async function buildIngestApp(options: IngestAppOptions): Promise<Fastify
   );
   await app.register(eventsRoute, {
     publisher: options.publisher,
+    telemetry,
     maxBatchItems: options.maxBatchItems ?? 10_000,
     ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),
   });
   await app.register(sourcesRoute, {
     publisher: options.publisher,
+    telemetry,
     translators: sourceTranslators(options.translatorOptions ?? { zendeskGroups: {} }),
     authenticators: sourceAuthenticators(options.sourceSecrets ?? {}),
     ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),

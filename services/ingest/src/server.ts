@@ -1,4 +1,5 @@
 import { createEventProducer, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
+import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import { buildIngestApp } from './app.ts';
 import { loadIngestConfig } from './env.ts';
@@ -21,6 +22,7 @@ const app = await buildIngestApp({
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
   rateLimitPerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE,
+  metrics: createMetricsRegistry('ingest'),
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
   sourceSecrets: {
     zendeskWebhookSecret: config.ZENDESK_WEBHOOK_SECRET,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createHttpApp, registerHealthRoutes } from '@seamline/http';
+import { createHttpApp, registerHealthRoutes, registerPrometheus, type Registry } from '@seamline/http';
 import type { Logger } from '@seamline/log';
 
 export interface StitcherAppOptions {
@@ -8,11 +8,14 @@ export interface StitcherAppOptions {
   logger: Logger;
   /** True while the consumer is running. */
   consuming: () => boolean;
+  /** Prometheus registry served at /metrics. */
+  metrics?: Registry;
 }
 
 /** The stitcher's HTTP surface: health for orchestrators. */
 export function buildStitcherApp(options: StitcherAppOptions): FastifyInstance {
   const app = createHttpApp({ logger: options.logger });
+  if (options.metrics) registerPrometheus(app, options.metrics);
   registerHealthRoutes(app, {
     clickhouse: async () => (await options.clickhouse.ping()).success,
     consumer: async () => options.consuming(),

@@ -21,7 +21,7 @@ function poison(message: IncomingMessage, reason: string, path = ''): Decoded {
   return { kind: 'deadLetter', letter: makeDeadLetter(`kafka:${message.topic}`, payload, reason, path, receivedAt) };
 }
 
-function decode(message: IncomingMessage, options: Required<Omit<ProcessorOptions, 'journeys'>>): Decoded {
+function decode(message: IncomingMessage, options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters'>>): Decoded {
   let body: unknown;
   try {
     body = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -45,6 +45,8 @@ export interface ProcessorOptions {
   blockedIdentifiers?: readonly string[];
   /** Keeps contacts, journeys and handoffs current; without it only events and identities are written. */
   journeys?: JourneyRefresher | undefined;
+  /** Told of every dead letter stored (for metrics). */
+  onDeadLetters?: (letters: readonly DeadLetter[]) => void;
 }
 
 /**
@@ -54,7 +56,8 @@ export interface ProcessorOptions {
  */
 export function createBatchProcessor(client: ClickHouseClient, logger: Logger, processorOptions: ProcessorOptions = {}) {
   const journeys = processorOptions.journeys;
-  const options: Required<Omit<ProcessorOptions, 'journeys'>> = {
+  const onDeadLetters = processorOptions.onDeadLetters;
+  const options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters'>> = {
     topics: processorOptions.topics ?? TOPICS,
     maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
     blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
@@ -72,6 +75,7 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
       }
     }
     const [store] = await Promise.all([storeNewEvents(client, events), storeDeadLetters(client, letters)]);
+    if (letters.length > 0) onDeadLetters?.(letters);
     // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
     // between the event insert and the identity write still gets its links.
     if (events.length > 0) {

@@ -1,7 +1,9 @@
 import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
-import { createKafka, ensureTopics, kafkaSettingsFromEnv, startBatchConsumer, topicNames } from '@seamline/kafka';
+import { consumerLag, createKafka, ensureTopics, kafkaSettingsFromEnv, startBatchConsumer, topicNames } from '@seamline/kafka';
+import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
+import { stitcherTelemetry } from './telemetry.ts';
 import { buildStitcherApp } from './app.ts';
 import { loadStitcherConfig } from './env.ts';
 import { createBatchProcessor } from './processor.ts';
@@ -37,9 +39,12 @@ process.on('SIGHUP', () => {
     .catch((error: Error) => logger.error({ error: error.message }, 'org map not reloaded; the previous one stays in force'));
 });
 
+const metrics = createMetricsRegistry('stitcher');
+const telemetry = stitcherTelemetry(metrics);
 const processBatch = createBatchProcessor(clickhouse.client, logger, {
   topics,
   journeys,
+  onDeadLetters: (letters) => telemetry.deadLetters(letters),
   maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
 });
@@ -50,11 +55,19 @@ const consumer = await startBatchConsumer({
   topics: [topics.raw, topics.deadLetter],
   logger,
   handleBatch: async (messages) => {
+    const started = performance.now();
     const outcome = await processBatch(messages);
+    telemetry.batch(messages.length, (performance.now() - started) / 1000, outcome);
     logger.info({ topic: messages[0]?.topic, partition: messages[0]?.partition, ...outcome }, 'batch');
   },
 });
-const app = buildStitcherApp({ clickhouse: clickhouse.client, logger, consuming: () => consuming });
+const app = buildStitcherApp({ clickhouse: clickhouse.client, logger, consuming: () => consuming, metrics });
+// Consumer lag for Prometheus, every 15 s.
+const lagTimer = setInterval(() => {
+  consumerLag(kafka, config.STITCHER_GROUP_ID, topics.raw)
+    .then((lag) => telemetry.lag(topics.raw, lag))
+    .catch((error: Error) => logger.warn({ error: error.message }, 'consumer lag not read'));
+}, 15_000);
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info({ groupId: config.STITCHER_GROUP_ID }, 'stitcher consuming');
 
@@ -64,6 +77,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'stopping: finishing the batch in progress, committing, closing');
   consuming = false;
+  clearInterval(lagTimer);
   // The consumer finishes and commits its current batch before it disconnects.
   await consumer.stop();
   await app.close();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
 import { buildIngestApp } from '../app.ts';
@@ -59,6 +60,16 @@ describe('POST /v1/events', () => {
     expect(tooMany.json().error).toBe('batch has 3 events; at most 2 per request');
     const tooBig = await app.inject({ method: 'POST', url: '/v1/events', payload: [{ ...event('a'), reason: 'x'.repeat(3_000) }] });
     expect(tooBig.statusCode).toBe(413);
+  });
+
+  it('counts events by source and result at /metrics', async () => {
+    const app = await buildIngestApp({ publisher: collectingPublisher().publisher, logger, metrics: createMetricsRegistry('ingest') });
+    await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a'), event('a'), event('b'), { id: 'x' }] });
+    const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(body).toContain('seamline_ingest_events_total{source="http",result="accepted",service="ingest"} 2');
+    expect(body).toContain('seamline_ingest_events_total{source="http",result="duplicate",service="ingest"} 1');
+    expect(body).toContain('seamline_ingest_events_total{source="http",result="rejected",service="ingest"} 1');
+    expect(body).toMatch(/seamline_http_request_duration_seconds_count\{service="ingest",method="POST",route="\/v1\/events",status="200"\} 1/);
   });
 
   it('answers 429 with Retry-After beyond the rate limit, and keeps health checks out of it', async () => {

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventPublisher } from '../publisher.ts';
+import type { IngestTelemetry } from '../telemetry.ts';
 import { splitBody, takeIn } from '../intake.ts';
 
 export interface EventsRouteOptions {
   publisher: EventPublisher;
   maxBatchItems: number;
+  telemetry: IngestTelemetry;
   blockedIdentifiers?: readonly string[];
 }
 
@@ -76,6 +78,9 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
           .send({ error: 'events could not be stored now; nothing of this request was accepted, retry later' });
       }
       const count = (status: string) => intake.items.filter((i) => i.status === status).length;
+      options.telemetry.counted('http', 'accepted', count('accepted'));
+      options.telemetry.counted('http', 'duplicate', count('duplicate'));
+      options.telemetry.counted('http', 'rejected', count('rejected'));
       return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), items: intake.items };
     },
   );

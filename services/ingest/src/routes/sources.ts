@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventPublisher } from '../publisher.ts';
+import type { IngestTelemetry } from '../telemetry.ts';
 import type { Authenticate } from '../sources/authenticators.ts';
 import { makeDeadLetter } from '@seamline/schemas';
 import { takeInSourcePayload } from '../sources/intake.ts';
@@ -7,6 +8,7 @@ import type { Translate } from '../sources/translators.ts';
 
 export interface SourcesRouteOptions {
   publisher: EventPublisher;
+  telemetry: IngestTelemetry;
   translators: ReadonlyMap<string, Translate>;
   /** Per source: how to authenticate, or the variable to set to enable it. */
   authenticators: ReadonlyMap<string, Authenticate | string>;
@@ -51,6 +53,7 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
       const body = typeof request.body === 'string' ? request.body : '';
       const refuse = async (status: number, reason: string, path = '', letterSource = source) => {
         await options.publisher.publish([], [makeDeadLetter(letterSource, body, reason, path)]);
+        options.telemetry.counted(letterSource, 'rejected', 1);
         return reply.code(status).send({ error: reason, ...(path && { path }), deadLettered: true });
       };
       const translate = options.translators.get(source);
@@ -73,6 +76,8 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
         request.log.error({ err: error, source }, 'publishing failed');
         return reply.code(503).header('retry-after', '5').send({ error: 'events could not be stored now; retry later' });
       }
+      options.telemetry.counted(source, 'accepted', unique.length);
+      options.telemetry.counted(source, 'duplicate', intake.events.length - unique.length);
       return { accepted: unique.length, duplicates: intake.events.length - unique.length, events: unique.map((e) => e.id) };
     },
   );

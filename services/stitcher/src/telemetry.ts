@@ -1,0 +1,55 @@
+import { Counter, Gauge, Histogram, type Registry } from '@seamline/http';
+import type { DeadLetter } from '@seamline/schemas';
+import type { BatchOutcome } from './processor.ts';
+
+/** What the stitcher reports to Prometheus: batches, their outcome and time, dead letters, lag. */
+export function stitcherTelemetry(registry: Registry) {
+  const batchMessages = new Histogram({
+    name: 'seamline_stitcher_batch_messages',
+    help: 'Messages per stitcher batch',
+    buckets: [1, 10, 100, 500, 1000, 2500, 5000],
+    registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'seamline_stitcher_batch_seconds',
+    help: 'Time to store a batch in ClickHouse, link identities and refresh journeys (insert latency)',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'seamline_stitcher_events_total',
+    help: 'Messages processed by the stitcher, by result (stored, duplicate, dead_letter)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'seamline_dead_letters_total',
+    help: 'Dead letters stored, by source and failing field',
+    labelNames: ['source', 'field'],
+    registers: [registry],
+  });
+  const lag = new Gauge({
+    name: 'seamline_stitcher_consumer_lag',
+    help: 'Messages of the topic not yet committed by the stitcher group',
+    labelNames: ['topic'],
+    registers: [registry],
+  });
+  return {
+    batch(messages: number, seconds: number, outcome: BatchOutcome) {
+      batchMessages.observe(messages);
+      batchSeconds.observe(seconds);
+      events.inc({ result: 'stored' }, outcome.accepted);
+      events.inc({ result: 'duplicate' }, outcome.duplicates);
+      events.inc({ result: 'dead_letter' }, outcome.deadLetters);
+    },
+    deadLetters(letters: readonly DeadLetter[]) {
+      // The field, not the reason text: reasons carry values and line numbers, fields are few.
+      for (const letter of letters) deadLetters.inc({ source: letter.source.replace(/^file:.*/, 'file'), field: letter.path || '(payload)' });
+    },
+    lag(topic: string, messages: number) {
+      lag.set({ topic }, messages);
+    },
+  };
+}
+
+export type StitcherTelemetry = ReturnType<typeof stitcherTelemetry>;

@@ -1,0 +1,206 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { connectClickHouse } from '@seamline/clickhouse';
+import { loadConfig } from '@seamline/config';
+import { testStack } from '@seamline/infra/testing';
+import { createKafka, topicNames } from '@seamline/kafka';
+import { createLogger } from '@seamline/log';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { alertsEnv } from '../services/alerts/src/env.ts';
+import { ingestEnv } from '../services/ingest/src/env.ts';
+import { metricsApiEnv } from '../services/metrics-api/src/env.ts';
+import { stitcherEnv } from '../services/stitcher/src/env.ts';
+import {
+  composeSchemaErrors,
+  dockerfileCopySources,
+  readComposeFile,
+  type ComposeFile,
+  type ComposeService,
+} from './support/compose-file.ts';
+import { uniquePrefix } from './support/wait.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const composePath = join(root, 'infra/docker-compose.yml');
+const serviceEnvSchemas: Record<string, z.ZodType> = {
+  ingest: ingestEnv,
+  stitcher: stitcherEnv,
+  'metrics-api': metricsApiEnv,
+  alerts: alertsEnv,
+};
+const defaults = readComposeFile(composePath);
+const custom = readComposeFile(composePath, { INGEST_PORT: '9181', METRICS_API_PORT: '9180', KAFKA_TOPIC_PREFIX: 'acme.' });
+
+function environment(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, value === null ? '' : String(value)]));
+}
+
+function service(compose: ComposeFile, name: string): ComposeService {
+  const found = compose.services[name];
+  if (!found) throw new Error(`infra/docker-compose.yml has no service ${name}`);
+  return found;
+}
+
+describe('infra/docker-compose.yml', () => {
+  it('is valid against the Compose specification JSON Schema, with defaults and with settings', () => {
+    expect(composeSchemaErrors(defaults)).toEqual([]);
+    expect(composeSchemaErrors(custom)).toEqual([]);
+  });
+
+  it('would be refused by the schema check with an unknown key or a wrong dependency condition', () => {
+    const broken = structuredClone(defaults) as ComposeFile & { services: Record<string, Record<string, unknown>> };
+    broken.services.ingest!.restart_policy = 'always';
+    broken.services.stitcher!.depends_on = { kafka: { condition: 'service_ready' } };
+    const errors = composeSchemaErrors(broken);
+    expect(errors.some((error) => error.includes('/services/ingest') && error.includes('restart_policy'))).toBe(true);
+    expect(errors.some((error) => error.includes('/services/stitcher/depends_on'))).toBe(true);
+  });
+
+  it('pins Kafka 3.9.1 and the ClickHouse release line of the embedded engine', () => {
+    expect(service(defaults, 'kafka').image).toBe('apache/kafka:3.9.1');
+    expect(service(defaults, 'clickhouse').image).toMatch(/^clickhouse\/clickhouse-server:26\.\d+/);
+  });
+
+  it('gives every service the environment its own config schema accepts', () => {
+    for (const compose of [defaults, custom]) {
+      for (const [name, schema] of Object.entries(serviceEnvSchemas)) {
+        expect(() => loadConfig(name, schema, environment(service(compose, name))), name).not.toThrow();
+      }
+    }
+  });
+
+  it('passes settings through: a variable set on the host reaches the service', () => {
+    const ingest = loadConfig('ingest', ingestEnv, environment(service(custom, 'ingest')));
+    expect(ingest.PORT).toBe(9181);
+    expect(ingest.KAFKA_TOPIC_PREFIX).toBe('acme.');
+    expect(service(custom, 'ingest').ports).toEqual(['9181:9181']);
+  });
+
+  it('reads every setting as ${VAR:-default}, each documented with that default in compose.env.example', () => {
+    expect(JSON.stringify(defaults).match(/\$\{[^}]*\}/g)).toBeNull();
+    const example = readFileSync(join(root, 'infra/compose.env.example'), 'utf8');
+    const documented = Object.fromEntries([...example.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const text = readFileSync(composePath, 'utf8').replace(/#.*$/gm, '');
+    const used = [...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)(:-([^}]*))?\}/g)];
+    expect(used.length).toBeGreaterThan(20);
+    for (const [, name, withDefault, fallback] of used) {
+      expect(withDefault, `\${${name}} has a default`).toBeDefined();
+      expect(documented[name!], `${name} in compose.env.example`).toBe(fallback);
+    }
+  });
+
+  it('points KAFKA_BROKERS at the kafka service internal listener and CLICKHOUSE_URL at clickhouse', () => {
+    const kafka = environment(service(defaults, 'kafka'));
+    const internal = /INTERNAL:\/\/(kafka:\d+)/.exec(kafka.KAFKA_ADVERTISED_LISTENERS ?? '')?.[1];
+    expect(internal).toBe('kafka:9092');
+    expect(kafka.KAFKA_LISTENERS).toContain('INTERNAL://:9092');
+    for (const [name, current] of Object.entries(defaults.services)) {
+      const env = environment(current);
+      if (env.KAFKA_BROKERS !== undefined) expect(env.KAFKA_BROKERS, name).toBe(internal);
+      if (env.CLICKHOUSE_URL !== undefined) {
+        expect(new URL(env.CLICKHOUSE_URL).host, name).toBe('clickhouse:8123');
+        expect(env.CLICKHOUSE_USER, name).toBe(environment(service(defaults, 'clickhouse')).CLICKHOUSE_USER);
+        expect(env.CLICKHOUSE_PASSWORD, name).toBe(environment(service(defaults, 'clickhouse')).CLICKHOUSE_PASSWORD);
+      }
+    }
+  });
+
+  it('publishes each service on the port it listens on (PORT) and checks its health there', () => {
+    for (const compose of [defaults, custom]) {
+      for (const name of Object.keys(serviceEnvSchemas)) {
+        const current = service(compose, name);
+        const { PORT } = loadConfig(name, serviceEnvSchemas[name]!, environment(current)) as { PORT: number };
+        const targets = (current.ports ?? []).map((port) => Number(port.split(':').at(-1)));
+        expect(targets, name).toEqual([PORT]);
+        expect(JSON.stringify(current.healthcheck?.test), name).toContain('/readyz');
+      }
+    }
+  });
+
+  it('starts services only after what they need: healthy dependencies, a finished setup job', () => {
+    for (const [name, current] of Object.entries(defaults.services)) {
+      for (const [target, { condition }] of Object.entries(current.depends_on ?? {})) {
+        const dependency = defaults.services[target];
+        expect(dependency, `${name} depends on ${target}`).toBeDefined();
+        const expected = dependency?.healthcheck ? 'service_healthy' : 'service_completed_successfully';
+        expect(condition, `${name} → ${target}`).toBe(expected);
+        if (expected === 'service_completed_successfully') expect(dependency?.restart, target).toBe('no');
+      }
+    }
+    for (const name of Object.keys(serviceEnvSchemas)) expect(Object.keys(service(defaults, name).depends_on ?? {}), name).toContain('setup');
+  });
+
+  it('restarts long-running services, keeps data in named volumes, and runs each service by its start script', () => {
+    for (const [name, current] of Object.entries(defaults.services)) {
+      if (name !== 'setup') expect(current.restart, name).toBe('unless-stopped');
+      for (const volume of current.volumes ?? []) expect(Object.keys(defaults.volumes ?? {}), name).toContain(volume.split(':')[0]);
+    }
+    for (const name of Object.keys(serviceEnvSchemas)) {
+      expect(service(defaults, name).command, name).toEqual(['npm', 'start', '-w', `@seamline/${name}`]);
+    }
+  });
+
+  it('points ALERT_RULES by default at the example rules file the image carries', () => {
+    const rules = environment(service(defaults, 'alerts')).ALERT_RULES ?? '';
+    expect(rules.startsWith('/app/')).toBe(true);
+    expect(existsSync(join(root, rules.slice('/app/'.length)))).toBe(true);
+  });
+});
+
+describe('the setup job', () => {
+  it('creates the topics and applies the migrations, with the script the compose file runs', async () => {
+    const stack = testStack();
+    const setup = service(defaults, 'setup');
+    const command = setup.command as string[];
+    const script = command.at(-1)!;
+    const prefix = `${uniquePrefix('deploy')}.`;
+    const database = `seamline_deploy_${process.pid}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'seamline-deploy-'));
+    const env: Record<string, string> = {
+      ...environment(setup),
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      CLICKHOUSE_DATABASE: database,
+      CLICKHOUSE_URL: stack.clickhouseUrl ?? '',
+      CLICKHOUSE_USER: '',
+      CLICKHOUSE_PASSWORD: '',
+      SEAMLINE_DATA_DIR: dataDir,
+    };
+    expect(command.slice(0, -1)).toEqual(['npx', 'tsx', '--input-type=module', '-e']);
+    await promisify(execFile)('npx', ['tsx', '--input-type=module', '-e', script], { cwd: root, env, timeout: 120_000 });
+
+    const admin = createKafka({ brokers: stack.kafkaBrokers, clientId: 'deployment-test' }, createLogger({ service: 'e2e', level: 'warn', pretty: false })).admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    expect(topics).toEqual(expect.arrayContaining(Object.values(topicNames(prefix))));
+
+    const clickhouse = await connectClickHouse({ url: stack.clickhouseUrl, database, dataDir });
+    const tables = await (await clickhouse.client.query({ query: 'SHOW TABLES', format: 'JSONEachRow' })).json<{ name: string }>();
+    await clickhouse.close();
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events_v1', 'dead_letters_v1', 'schema_migrations_v1']));
+  });
+});
+
+describe('Dockerfile', () => {
+  it('copies only sources that exist in the repository', () => {
+    const sources = dockerfileCopySources(join(root, 'Dockerfile'));
+    expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'packages', 'services']));
+    for (const source of sources) expect(existsSync(join(root, source)), source).toBe(true);
+  });
+
+  it('copies the manifest of every workspace, so npm ci matches the lockfile', () => {
+    const sources = new Set(dockerfileCopySources(join(root, 'Dockerfile')));
+    const workspaces = ['packages', 'services'].flatMap((dir) =>
+      ['cli', 'clickhouse', 'config', 'generator', 'http', 'journeys', 'kafka', 'log', 'schemas', 'sources', 'alerts', 'ingest', 'metrics-api', 'stitcher']
+        .map((name) => `${dir}/${name}/package.json`)
+        .filter((path) => existsSync(join(root, path))),
+    );
+    for (const manifest of [...workspaces, 'infra/package.json', 'test/package.json']) expect(sources.has(manifest), manifest).toBe(true);
+  });
+});
