@@ -151,11 +151,11 @@ describe('infra/docker-compose.yml', () => {
 });
 
 describe('the setup job', () => {
-  it('creates the topics and applies the migrations, with the script the compose file runs', async () => {
+  it('creates the topics and applies the migrations, with the commands the compose file runs', async () => {
     const stack = testStack();
     const setup = service(defaults, 'setup');
     const command = setup.command as string[];
-    const script = command.at(-1)!;
+    expect(command).toEqual(['sh', '-c', 'npx seamline topics create && npx seamline migrate']);
     const prefix = `${uniquePrefix('deploy')}.`;
     const database = `seamline_deploy_${process.pid}`;
     const dataDir = mkdtempSync(join(tmpdir(), 'seamline-deploy-'));
@@ -171,8 +171,11 @@ describe('the setup job', () => {
       CLICKHOUSE_PASSWORD: '',
       SEAMLINE_DATA_DIR: dataDir,
     };
-    expect(command.slice(0, -1)).toEqual(['npx', 'tsx', '--input-type=module', '-e']);
-    await promisify(execFile)('npx', ['tsx', '--input-type=module', '-e', script], { cwd: root, env, timeout: 120_000 });
+    await promisify(execFile)('sh', ['-c', command[2]!.replaceAll('npx seamline', `${process.execPath} packages/cli/bin/seamline.js`)], {
+      cwd: root,
+      env,
+      timeout: 120_000,
+    });
 
     const admin = createKafka({ brokers: stack.kafkaBrokers, clientId: 'deployment-test' }, createLogger({ service: 'e2e', level: 'warn', pretty: false })).admin();
     await admin.connect();

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { loadCliConfig } from '../env.ts';
+import { cliKafkaSettings, loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
 import { loadOpsConfig } from '../ops/env.ts';
 import { formatCheck, runDoctor } from '../ops/doctor.ts';
@@ -62,7 +62,7 @@ function registerTopics(program: Command): void {
       const brokers = requireBrokers('topics create', config.KAFKA_BROKERS);
       const logger = createLogger({ service: 'seamline', level: 'warn', destination: 'stderr' });
       const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-      const created = await ensureTopics(createKafka({ brokers, clientId: 'seamline-cli' }, logger), topics);
+      const created = await ensureTopics(createKafka(cliKafkaSettings(config, brokers, 'seamline-cli'), logger), topics);
       const existing = [topics.raw, topics.deadLetter].filter((t) => !created.includes(t));
       if (flags.json) console.log(JSON.stringify({ created, existing }));
       else {

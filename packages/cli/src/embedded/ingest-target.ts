@@ -1,7 +1,7 @@
 import { createLogger } from '@seamline/log';
 import type { EventPublisher } from '@seamline/ingest';
 import type { BatchOutcome } from '@seamline/stitcher';
-import type { CliConfig } from '../env.ts';
+import { cliKafkaSettings, type CliConfig } from '../env.ts';
 import { kafkaTransport } from './kafka-transport.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -19,7 +19,7 @@ export async function openIngestTarget(config: CliConfig, quiet: boolean): Promi
   const blockedIdentifiers = config.SEAMLINE_BLOCKED_IDENTIFIERS;
   if (config.KAFKA_BROKERS) {
     const logger = createLogger({ service: 'seamline', level: quiet ? 'warn' : config.LOG_LEVEL, destination: 'stderr' });
-    const transport = await kafkaTransport(config.KAFKA_BROKERS, config.KAFKA_TOPIC_PREFIX, logger);
+    const transport = await kafkaTransport(cliKafkaSettings(config, config.KAFKA_BROKERS, 'seamline-cli'), config.KAFKA_TOPIC_PREFIX, logger);
     return { description: `Kafka ${config.KAFKA_BROKERS.join(',')}`, ...transport, blockedIdentifiers };
   }
   const runtime = await openRuntime(config, { quiet });

@@ -1,5 +1,5 @@
 import { kafkaPublisher, type EventPublisher } from '@seamline/ingest';
-import { createEventProducer, createKafka, ensureTopics, topicNames } from '@seamline/kafka';
+import { createEventProducer, createKafka, ensureTopics, topicNames, type KafkaSettings } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import type { BatchOutcome } from '@seamline/stitcher';
 
@@ -8,8 +8,8 @@ import type { BatchOutcome } from '@seamline/stitcher';
  * stitchers store each event once. Duplicates among stored events are found there, so the
  * totals count what was produced.
  */
-export async function kafkaTransport(brokers: string[], topicPrefix: string, logger: Logger) {
-  const kafka = createKafka({ brokers, clientId: 'seamline-cli' }, logger);
+export async function kafkaTransport(settings: KafkaSettings, topicPrefix: string, logger: Logger) {
+  const kafka = createKafka(settings, logger);
   const topics = topicNames(topicPrefix);
   await ensureTopics(kafka, topics);
   const producer = await createEventProducer(kafka);

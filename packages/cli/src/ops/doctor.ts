@@ -1,3 +1,4 @@
+import { cliKafkaSettings } from '../env.ts';
 import { ConfigError } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, countDeadLettersByReason, readMigrations, type ClickHouse } from '@seamline/clickhouse';
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
@@ -116,7 +117,7 @@ async function checkKafka(config: OpsConfig, invalid: Set<string>, logger: Logge
     checks.push({ name: 'Kafka', status: 'ok', detail: 'not configured (embedded mode)' });
     return;
   }
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'seamline-doctor' }, logger);
+  const kafka = createKafka(cliKafkaSettings(config, config.KAFKA_BROKERS, 'seamline-doctor'), logger);
   const admin = kafka.admin();
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   try {

@@ -1,3 +1,4 @@
+import { cliKafkaSettings } from '../env.ts';
 import { randomUUID } from 'node:crypto';
 import { createKafka, startBatchConsumer, topicNames, type IncomingMessage, type Topics } from '@seamline/kafka';
 import { createBatchProcessor, type BatchOutcome } from '@seamline/stitcher';
@@ -60,7 +61,7 @@ async function planRanges(admin: Admin, topic: string, range: ReplayRange): Prom
 export async function replayTopic(runtime: Runtime, config: OpsConfig & { KAFKA_BROKERS: string[] }, range: ReplayRange, progress: Progress): Promise<ReplayTotals> {
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const topic = resolveTopic(range.topic, topics);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'seamline-replay' }, runtime.logger);
+  const kafka = createKafka(cliKafkaSettings(config, config.KAFKA_BROKERS, 'seamline-replay'), runtime.logger);
   const groupId = `seamline-replay-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   if (groupId === config.STITCHER_GROUP_ID) throw new Error('replay: refusing to use the stitcher group');
   const admin = kafka.admin();
