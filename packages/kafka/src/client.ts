@@ -66,6 +66,7 @@ function topicConfigs(topics: Topics): ITopicConfig[] {
   return [
     { topic: topics.raw, numPartitions: RAW_PARTITIONS },
     { topic: topics.deadLetter, numPartitions: 1 },
+    { topic: topics.stitched, numPartitions: 1 },
   ];
 }
 

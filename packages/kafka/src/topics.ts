@@ -4,6 +4,11 @@ export interface Topics {
   raw: string;
   /** Input that could not be accepted, with why. */
   deadLetter: string;
+  /**
+   * Events stored by the stitchers, to be linked into customers by one linker at a time (one
+   * partition), so several stitchers never race on the identity tables.
+   */
+  stitched: string;
 }
 
 /**
@@ -11,7 +16,7 @@ export interface Topics {
  * share one cluster without reading each other's events.
  */
 export function topicNames(prefix = ''): Topics {
-  return { raw: `${prefix}cx.raw.v1`, deadLetter: `${prefix}cx.deadletter.v1` };
+  return { raw: `${prefix}cx.raw.v1`, deadLetter: `${prefix}cx.deadletter.v1`, stitched: `${prefix}cx.stitched.v1` };
 }
 
 export const TOPICS: Topics = topicNames();

@@ -21,7 +21,7 @@ function poison(message: IncomingMessage, reason: string, path = ''): Decoded {
   return { kind: 'deadLetter', letter: makeDeadLetter(`kafka:${message.topic}`, payload, reason, path, receivedAt) };
 }
 
-function decode(message: IncomingMessage, options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters'>>): Decoded {
+function decode(message: IncomingMessage, options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters' | 'handOff'>>): Decoded {
   let body: unknown;
   try {
     body = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -47,6 +47,12 @@ export interface ProcessorOptions {
   journeys?: JourneyRefresher | undefined;
   /** Told of every dead letter stored (for metrics). */
   onDeadLetters?: (letters: readonly DeadLetter[]) => void;
+  /**
+   * Where stored events go to be linked into customers. Unset: linked here, in the batch (one
+   * stitcher, or the embedded mode). With several stitchers: produced to the stitched topic,
+   * whose single partition one linker consumes (see createLinker).
+   */
+  handOff?: ((events: CanonicalEvent[]) => Promise<void>) | undefined;
 }
 
 /**
@@ -57,7 +63,8 @@ export interface ProcessorOptions {
 export function createBatchProcessor(client: ClickHouseClient, logger: Logger, processorOptions: ProcessorOptions = {}) {
   const journeys = processorOptions.journeys;
   const onDeadLetters = processorOptions.onDeadLetters;
-  const options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters'>> = {
+  const handOff = processorOptions.handOff ?? ((events: CanonicalEvent[]) => linkEvents(client, events, options.maxIdentifiers, journeys));
+  const options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters' | 'handOff'>> = {
     topics: processorOptions.topics ?? TOPICS,
     maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
     blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
@@ -78,12 +85,7 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     if (letters.length > 0) onDeadLetters?.(letters);
     // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
     // between the event insert and the identity write still gets its links.
-    if (events.length > 0) {
-      const known = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
-      await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), known, options.maxIdentifiers));
-      // Then the customers the batch touches are recomputed; ids merged away lose their journeys.
-      await journeys?.refreshForBatch(events, [...new Set(known.customerOf.values())]);
-    }
+    if (events.length > 0) await handOff(events);
     const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters };
     logger.debug({ messages: messages.length, ...outcome }, 'batch stored');
     return outcome;
@@ -91,3 +93,32 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
 }
 
 export type BatchProcessor = ReturnType<typeof createBatchProcessor>;
+
+/** Links events' identifiers into customers, then recomputes the customers they touch. */
+async function linkEvents(client: ClickHouseClient, events: CanonicalEvent[], maxIdentifiers: number, journeys?: JourneyRefresher): Promise<void> {
+  const known = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
+  await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), known, maxIdentifiers));
+  // Then the customers the batch touches are recomputed; ids merged away lose their journeys.
+  await journeys?.refreshForBatch(events, [...new Set(known.customerOf.values())]);
+}
+
+/**
+ * The linker of a deployment with several stitchers: consumes the stitched topic (one
+ * partition, so one linker at a time, chosen by the consumer group) and links its events.
+ */
+export function createLinker(client: ClickHouseClient, options: { maxIdentifiers?: number; journeys?: JourneyRefresher }) {
+  return async function linkBatch(messages: IncomingMessage[]): Promise<void> {
+    const events = messages.flatMap((message) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(message.value?.toString('utf8') ?? '');
+      } catch {
+        return []; // the stitchers only hand over events they accepted and stored
+      }
+      // Already normalised and screened for blocked values when the stitcher accepted them.
+      const validation = validateCanonicalEvent(body, { blockedIdentifiers: [] });
+      return validation.ok ? [validation.event] : [];
+    });
+    if (events.length > 0) await linkEvents(client, events, options.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS, options.journeys);
+  };
+}

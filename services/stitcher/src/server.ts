@@ -1,12 +1,12 @@
 import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
-import { consumerLag, createKafka, ensureTopics, kafkaSettingsFromEnv, startBatchConsumer, topicNames } from '@seamline/kafka';
+import { consumerLag, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
 import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import { stitcherTelemetry } from './telemetry.ts';
 import { buildStitcherApp } from './app.ts';
 import { loadStitcherConfig } from './env.ts';
-import { createBatchProcessor } from './processor.ts';
+import { startStitcher } from './stitcher.ts';
 import { createJourneyRefresher } from './journey-refresh.ts';
 import { EMPTY_ORG_MAP, loadOrgMap } from '@seamline/journeys';
 
@@ -41,24 +41,23 @@ process.on('SIGHUP', () => {
 
 const metrics = createMetricsRegistry('stitcher');
 const telemetry = stitcherTelemetry(metrics);
-const processBatch = createBatchProcessor(clickhouse.client, logger, {
-  topics,
-  journeys,
-  onDeadLetters: (letters) => telemetry.deadLetters(letters),
-  maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
-  blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
-});
 let consuming = true;
-const consumer = await startBatchConsumer({
+const stitcher = await startStitcher({
   kafka,
+  clickhouse: clickhouse.client,
+  topics,
   groupId: config.STITCHER_GROUP_ID,
-  topics: [topics.raw, topics.deadLetter],
+  linking: config.STITCHER_LINKING,
+  journeys,
   logger,
-  handleBatch: async (messages) => {
-    const started = performance.now();
-    const outcome = await processBatch(messages);
-    telemetry.batch(messages.length, (performance.now() - started) / 1000, outcome);
-    logger.info({ topic: messages[0]?.topic, partition: messages[0]?.partition, ...outcome }, 'batch');
+  processor: {
+    onDeadLetters: (letters) => telemetry.deadLetters(letters),
+    maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
+    blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
+  },
+  onBatch: (messages, seconds, outcome) => {
+    telemetry.batch(messages, seconds, outcome);
+    logger.info({ messages, ...outcome }, 'batch');
   },
 });
 const app = buildStitcherApp({ clickhouse: clickhouse.client, logger, consuming: () => consuming, metrics });
@@ -79,7 +78,7 @@ async function shutdown(signal: string): Promise<void> {
   consuming = false;
   clearInterval(lagTimer);
   // The consumer finishes and commits its current batch before it disconnects.
-  await consumer.stop();
+  await stitcher.stop();
   await app.close();
   await clickhouse.close();
   logger.info('stopped');

@@ -1,0 +1,66 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createEventProducer, eventMessage, startBatchConsumer, type Topics } from '@seamline/kafka';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from '@seamline/log';
+import type { JourneyRefresher } from './journey-refresh.ts';
+import { createBatchProcessor, createLinker, type BatchOutcome, type ProcessorOptions } from './processor.ts';
+
+export interface StitcherOptions {
+  kafka: Kafka;
+  clickhouse: ClickHouseClient;
+  topics: Topics;
+  groupId: string;
+  /** inline: link each batch here (one stitcher); topic: hand stored events to one linker at a time. */
+  linking: 'inline' | 'topic';
+  journeys: JourneyRefresher;
+  logger: Logger;
+  processor?: Omit<ProcessorOptions, 'topics' | 'journeys' | 'handOff'>;
+  /** Told of each batch stored (metrics, logs). */
+  onBatch?: (messages: number, seconds: number, outcome: BatchOutcome) => void;
+}
+
+/**
+ * One stitcher: a member of the group storing raw events and dead letters, and, with
+ * linking 'topic', a member of the linker group on the stitched topic. That topic has one
+ * partition, so however many stitchers run, one of them links at a time; if it stops, the group
+ * hands the partition to another.
+ */
+export async function startStitcher(options: StitcherOptions) {
+  const { kafka, clickhouse, topics, journeys, logger } = options;
+  const viaTopic = options.linking === 'topic';
+  const producer = viaTopic ? await createEventProducer(kafka) : undefined;
+  const linker = viaTopic
+    ? await startBatchConsumer({
+        kafka,
+        groupId: `${options.groupId}-linker`,
+        topics: [topics.stitched],
+        logger,
+        handleBatch: createLinker(clickhouse, { ...(options.processor?.maxIdentifiers && { maxIdentifiers: options.processor.maxIdentifiers }), journeys }),
+      })
+    : undefined;
+  const processBatch = createBatchProcessor(clickhouse, logger, {
+    ...options.processor,
+    topics,
+    journeys,
+    handOff: producer && ((events) => producer.send(topics.stitched, events.map(eventMessage))),
+  });
+  const consumer = await startBatchConsumer({
+    kafka,
+    groupId: options.groupId,
+    topics: [topics.raw, topics.deadLetter],
+    logger,
+    handleBatch: async (messages) => {
+      const started = performance.now();
+      const outcome = await processBatch(messages);
+      options.onBatch?.(messages.length, (performance.now() - started) / 1000, outcome);
+    },
+  });
+  return {
+    /** Finishes and commits the batches in progress, then leaves both groups. */
+    async stop() {
+      await consumer.stop();
+      await linker?.stop();
+      await producer?.close();
+    },
+  };
+}
