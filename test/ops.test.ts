@@ -56,7 +56,7 @@ describe('the operations commands', () => {
   it('topics create makes the prefixed topics, then reports them as existing', async () => {
     const prefix = uniquePrefix('ops-topics');
     const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix };
-    const topics = [`${prefix}cx.raw.v1`, `${prefix}cx.deadletter.v1`];
+    const topics = [`${prefix}cx.raw.v1`, `${prefix}cx.deadletter.v1`, `${prefix}cx.stitched.v1`];
     expect(json(await runCli(['topics', 'create', '--json'], env))).toEqual({ created: topics, existing: [] });
     expect(json(await runCli(['topics', 'create', '--json'], env))).toEqual({ created: [], existing: topics });
     const human = await runCli(['topics', 'create'], env);

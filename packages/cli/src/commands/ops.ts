@@ -63,7 +63,7 @@ function registerTopics(program: Command): void {
       const logger = createLogger({ service: 'seamline', level: 'warn', destination: 'stderr' });
       const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
       const created = await ensureTopics(createKafka(cliKafkaSettings(config, brokers, 'seamline-cli'), logger), topics);
-      const existing = [topics.raw, topics.deadLetter].filter((t) => !created.includes(t));
+      const existing = Object.values(topics).filter((t) => !created.includes(t));
       if (flags.json) console.log(JSON.stringify({ created, existing }));
       else {
         for (const topic of created) console.log(`created  ${topic}`);

@@ -123,7 +123,7 @@ async function checkKafka(config: OpsConfig, invalid: Set<string>, logger: Logge
   try {
     const existing = new Set(await within(admin.connect().then(() => admin.listTopics()), 'Kafka'));
     checks.push({ name: 'Kafka', status: 'ok', detail: `connected to ${config.KAFKA_BROKERS.join(',')}` });
-    const missing = [topics.raw, topics.deadLetter].filter((t) => !existing.has(t));
+    const missing = Object.values(topics).filter((t) => !existing.has(t));
     if (missing.length > 0) {
       checks.push({ name: 'topics', status: 'problem', detail: `missing: ${missing.join(', ')}`, fix: 'run `seamline topics create` (check KAFKA_TOPIC_PREFIX)' });
       return;
