@@ -74,6 +74,7 @@ describe('the stitcher stopped with SIGTERM mid-stream', () => {
     // Its Prometheus metrics count what it stored in this run.
     await waitFor('the stitcher to listen', () => /Server listening at (http:\/\/[\d.]+:\d+)/.test(second.output()));
     const base = /Server listening at (http:\/\/[\d.]+:\d+)/.exec(second.output())![1]!.replace('0.0.0.0', '127.0.0.1');
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { clickhouse: 'ok', consumer: 'ok', kafka: 'ok' } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const stored = Number(/seamline_stitcher_events_total\{result="stored",service="stitcher"\} (\d+)/.exec(metrics)?.[1]);
     expect(stored).toBe(lagAfterStop);

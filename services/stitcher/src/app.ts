@@ -8,6 +8,8 @@ export interface StitcherAppOptions {
   logger: Logger;
   /** True while the consumer is running. */
   consuming: () => boolean;
+  /** True when a Kafka broker answers. */
+  kafkaReachable?: () => Promise<boolean>;
   /** Prometheus registry served at /metrics. */
   metrics?: Registry;
 }
@@ -19,6 +21,7 @@ export function buildStitcherApp(options: StitcherAppOptions): FastifyInstance {
   registerHealthRoutes(app, {
     clickhouse: async () => (await options.clickhouse.ping()).success,
     consumer: async () => options.consuming(),
+    ...(options.kafkaReachable && { kafka: options.kafkaReachable }),
   });
   return app;
 }

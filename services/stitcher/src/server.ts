@@ -60,7 +60,15 @@ const stitcher = await startStitcher({
     logger.info({ messages, ...outcome }, 'batch');
   },
 });
-const app = buildStitcherApp({ clickhouse: clickhouse.client, logger, consuming: () => consuming, metrics });
+const admin = kafka.admin();
+await admin.connect();
+const app = buildStitcherApp({
+  clickhouse: clickhouse.client,
+  logger,
+  consuming: () => consuming,
+  kafkaReachable: async () => (await admin.describeCluster()).brokers.length > 0,
+  metrics,
+});
 // Consumer lag for Prometheus, every 15 s.
 const lagTimer = setInterval(() => {
   consumerLag(kafka, config.STITCHER_GROUP_ID, topics.raw)
@@ -79,6 +87,7 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(lagTimer);
   // The consumer finishes and commits its current batch before it disconnects.
   await stitcher.stop();
+  await admin.disconnect();
   await app.close();
   await clickhouse.close();
   logger.info('stopped');
