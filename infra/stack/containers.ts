@@ -3,8 +3,8 @@ import { KafkaContainer } from '@testcontainers/kafka';
 import { getContainerRuntimeClient } from 'testcontainers';
 
 /** Images used where a container runtime exists; pinned so every run tests the same versions. */
-export const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.0';
-export const CLICKHOUSE_IMAGE = 'clickhouse/clickhouse-server:25.8';
+export const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.0'; // Kafka 3.9 in KRaft mode, as the local stack
+export const CLICKHOUSE_IMAGE = 'clickhouse/clickhouse-server:26.7'; // the embedded engine's release
 
 /** True when testcontainers finds a working container runtime (Docker, Podman, ...). */
 export async function containerRuntimeAvailable(): Promise<boolean> {
