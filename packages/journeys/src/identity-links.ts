@@ -24,6 +24,8 @@ export interface IdentityUpdate {
   assignments: Map<string, string>;
   merges: CustomerMerge[];
   refusedLinks: RefusedLink[];
+  /** The identities after the batch: every identifier of the batch and of the known customers. */
+  after: KnownIdentities;
 }
 
 /**
@@ -79,5 +81,5 @@ export function linkIncrementally(
   for (const [key, customer] of customerOf) {
     if (known.customerOf.get(key) !== customer) assignments.set(key, customer);
   }
-  return { assignments, merges, refusedLinks };
+  return { assignments, merges, refusedLinks, after: { customerOf, membersOf } };
 }

@@ -1,15 +1,16 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
   journeyRows,
+  newestCopies,
   readCustomersEvents,
   readJourneyModel,
   readKnownIdentities,
-  readThreadIdentifiers,
   storedJourneyKeys,
+  type ThreadHistory,
   writeJourneyModel,
   writeJourneyRows,
 } from '@seamline/clickhouse';
-import { buildJourneys, journeyModelVersion, type OrgMap } from '@seamline/journeys';
+import { buildJourneys, journeyModelVersion, type KnownIdentities, type OrgMap } from '@seamline/journeys';
 import type { Logger } from '@seamline/log';
 import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
 
@@ -19,6 +20,14 @@ export interface JourneySettings {
   repeatWindowMs: number;
   billingWindowMs: number;
   maxIdentifiers: number;
+}
+
+/** A batch as linked: its events, the identities before and after it, and its tickets' and calls' history. */
+export interface LinkedBatch {
+  events: readonly CanonicalEvent[];
+  before: KnownIdentities;
+  after: KnownIdentities;
+  threads: ThreadHistory;
 }
 
 /** Rows hold what all stored events say; the metric API applies its asOf to maturity. */
@@ -34,13 +43,21 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
   const version = () =>
     journeyModelVersion(settings.orgMap(), settings.repeatWindowMs, settings.billingWindowMs, settings.maxIdentifiers);
 
-  /** Recomputes these customers (ids as the identity tables say now) and any ids they replaced. */
-  async function refreshCustomers(identifiers: string[], replacedCustomerIds: readonly string[] = []): Promise<number> {
-    const known = await readKnownIdentities(client, identifiers);
-    const customerIds = [...known.membersOf.keys()];
+  /**
+   * Recomputes these customers from their stored events, plus the given events of the customers
+   * in `fromBatch` (customers with nothing stored before the batch: their events are all in it,
+   * so nothing is read back for them). Marks journeys and handoffs that no longer exist.
+   */
+  async function refreshCustomers(
+    membersOf: ReadonlyMap<string, readonly string[]>,
+    options: { replacedCustomerIds?: readonly string[]; fromBatch?: { customerIds: ReadonlySet<string>; events: CanonicalEvent[] } } = {},
+  ): Promise<number> {
+    const customerIds = [...membersOf.keys()];
     if (customerIds.length === 0) return 0;
-    const members = [...known.membersOf.values()].flat();
-    const events = await readCustomersEvents(client, members);
+    const fromBatch = options.fromBatch?.customerIds ?? new Set<string>();
+    const stored = customerIds.filter((id) => !fromBatch.has(id));
+    const members = stored.flatMap((id) => membersOf.get(id) ?? []);
+    const events = [...(await readCustomersEvents(client, members)), ...(options.fromBatch?.events ?? [])];
     const model = buildJourneys(events, settings.orgMap(), {
       asOf: ALL_EVENTS,
       repeatWindowMs: settings.repeatWindowMs,
@@ -52,7 +69,8 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     const customers = model.customers.filter((c) => affected.has(c.customerId));
     const computedAt = new Date();
     const rows = journeyRows(customers, version(), settings.repeatWindowMs, computedAt);
-    const before = await storedJourneyKeys(client, [...new Set([...customerIds, ...replacedCustomerIds])]);
+    // Only customers with something stored before can have rows that went away.
+    const before = await storedJourneyKeys(client, [...new Set([...stored, ...(options.replacedCustomerIds ?? [])])]);
     const journeysNow = new Set(rows.journeys.map((j) => j.journey_id as string));
     const handoffsNow = new Set(rows.handoffs.map((h) => h.handoff_id as string));
     const gone = {
@@ -66,13 +84,52 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
   return {
     version,
 
-    /** After a batch is stored and linked: recompute the customers it touches. */
-    async refreshForBatch(events: readonly CanonicalEvent[], replacedCustomerIds: readonly string[]): Promise<void> {
-      if (events.length === 0) return;
-      const identifiers = new Set(events.flatMap((e) => identifierKeys(e.customer)));
-      const threads = events.filter((e) => e.contactId !== undefined).map((e) => ({ source: e.source, contactId: e.contactId! }));
-      for (const key of await readThreadIdentifiers(client, threads)) identifiers.add(key);
-      await refreshCustomers([...identifiers], replacedCustomerIds);
+    /**
+     * After a batch is stored and linked: recompute the customers it touches, by identifier or
+     * by ticket or call. Customers none of whose identifiers were known before the batch, and
+     * whose tickets and calls have nothing stored besides the batch, are computed from the batch.
+     */
+    async refreshForBatch(batch: LinkedBatch): Promise<void> {
+      if (batch.events.length === 0) return;
+      const { before, after } = batch;
+      const touched = new Set<string>();
+      for (const key of [...batch.events.flatMap((e) => identifierKeys(e.customer)), ...batch.threads.identifiers]) {
+        const customer = after.customerOf.get(key);
+        if (customer !== undefined) touched.add(customer);
+      }
+      const membersOf = new Map([...touched].map((id) => [id, after.membersOf.get(id) ?? []] as const));
+      const fresh = new Set<string>();
+      const freshEvents: CanonicalEvent[] = [];
+      const freshThreads = new Set<string>();
+      const unnamed: CanonicalEvent[] = [];
+      const byCustomer = new Map<string, CanonicalEvent[]>();
+      for (const event of newestCopies(batch.events).values()) {
+        const keys = identifierKeys(event.customer);
+        if (keys.length === 0) unnamed.push(event);
+        for (const customer of new Set(keys.map((key) => after.customerOf.get(key)!))) {
+          const list = byCustomer.get(customer);
+          if (list) list.push(event);
+          else byCustomer.set(customer, [event]);
+        }
+      }
+      for (const [customer, members] of membersOf) {
+        const events = byCustomer.get(customer) ?? [];
+        const storedBefore =
+          members.some((key) => before.customerOf.has(key)) ||
+          events.some((e) => e.contactId !== undefined && batch.threads.contactIdsWithHistory.has(e.contactId));
+        if (storedBefore || events.length === 0) continue;
+        fresh.add(customer);
+        for (const event of events) {
+          freshEvents.push(event);
+          if (event.contactId !== undefined) freshThreads.add(event.contactId);
+        }
+      }
+      // Events naming no one belong to whoever their ticket or call names.
+      for (const event of unnamed) if (event.contactId !== undefined && freshThreads.has(event.contactId)) freshEvents.push(event);
+      await refreshCustomers(membersOf, {
+        replacedCustomerIds: [...new Set(before.customerOf.values())],
+        fromBatch: { customerIds: fresh, events: [...new Set(freshEvents)] },
+      });
     },
 
     /** Recomputes every customer, then records the model: after a change of org map or windows. */
@@ -87,7 +144,8 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
           query_params: { ids: chunk },
           format: 'JSONEachRow',
         });
-        await refreshCustomers((await identities.json<{ identifier: string }>()).map((r) => r.identifier));
+        const known = await readKnownIdentities(client, (await identities.json<{ identifier: string }>()).map((r) => r.identifier));
+        await refreshCustomers(known.membersOf);
         done += chunk.length;
         logger.info({ customers: done, of: customerIds.length }, 'rebuilding contacts, journeys and handoffs');
       }

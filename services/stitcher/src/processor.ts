@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { readKnownIdentities, storeDeadLetters, storeNewEvents, writeIdentityUpdate } from '@seamline/clickhouse';
+import { readKnownIdentities, readThreadHistory, storeDeadLetters, storeNewEvents, writeIdentityUpdate } from '@seamline/clickhouse';
 import { DEFAULT_MAX_IDENTIFIERS, linkIncrementally, orderEvents } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
@@ -69,37 +69,50 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
     blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
   };
-  return async function processBatch(messages: IncomingMessage[]): Promise<BatchOutcome> {
-    const events: CanonicalEvent[] = [];
-    const letters: DeadLetter[] = [];
-    let deadLetters = 0;
-    for (const message of messages) {
-      const decoded = decode(message, options);
-      if (decoded.kind === 'event') events.push(decoded.event);
-      else {
-        letters.push(decoded.letter);
-        deadLetters += 1;
-      }
-    }
+  async function processDecoded(events: CanonicalEvent[], letters: DeadLetter[]): Promise<BatchOutcome> {
     const [store] = await Promise.all([storeNewEvents(client, events), storeDeadLetters(client, letters)]);
     if (letters.length > 0) onDeadLetters?.(letters);
     // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
     // between the event insert and the identity write still gets its links.
     if (events.length > 0) await handOff(events);
-    const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters };
-    logger.debug({ messages: messages.length, ...outcome }, 'batch stored');
+    const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters: letters.length };
+    logger.debug({ messages: events.length + letters.length, ...outcome }, 'batch stored');
     return outcome;
-  };
+  }
+
+  async function processBatch(messages: IncomingMessage[]): Promise<BatchOutcome> {
+    const events: CanonicalEvent[] = [];
+    const letters: DeadLetter[] = [];
+    for (const message of messages) {
+      const decoded = decode(message, options);
+      if (decoded.kind === 'event') events.push(decoded.event);
+      else letters.push(decoded.letter);
+    }
+    return processDecoded(events, letters);
+  }
+
+  /**
+   * The same work for events validated in this process with the same rules (the embedded mode,
+   * whose ingest validates them): no round trip through message bytes.
+   */
+  processBatch.decoded = processDecoded;
+  return processBatch;
 }
 
 export type BatchProcessor = ReturnType<typeof createBatchProcessor>;
 
-/** Links events' identifiers into customers, then recomputes the customers they touch. */
+/**
+ * Links events' identifiers into customers, then recomputes the customers they touch. The
+ * identifiers of their tickets' and calls' stored events are read with theirs, so one read of
+ * the identity tables serves both.
+ */
 async function linkEvents(client: ClickHouseClient, events: CanonicalEvent[], maxIdentifiers: number, journeys?: JourneyRefresher): Promise<void> {
-  const known = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
-  await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), known, maxIdentifiers));
+  const threads = journeys ? await readThreadHistory(client, events) : { identifiers: [], contactIdsWithHistory: new Set<string>() };
+  const before = await readKnownIdentities(client, [...new Set([...events.flatMap((e) => identifierKeys(e.customer)), ...threads.identifiers])]);
+  const update = linkIncrementally(orderEvents(events), before, maxIdentifiers);
+  await writeIdentityUpdate(client, update);
   // Then the customers the batch touches are recomputed; ids merged away lose their journeys.
-  await journeys?.refreshForBatch(events, [...new Set(known.customerOf.values())]);
+  await journeys?.refreshForBatch({ events, before, after: update.after, threads });
 }
 
 /**

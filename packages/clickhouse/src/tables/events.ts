@@ -91,17 +91,23 @@ export function eventVersion(event: CanonicalEvent): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
+/** One copy per id, the one storeNewEvents writes: the first of the highest version. */
+export function newestCopies(events: Iterable<CanonicalEvent>): Map<string, CanonicalEvent> {
+  const newestById = new Map<string, CanonicalEvent>();
+  for (const event of events) {
+    const seen = newestById.get(event.id);
+    if (!seen || eventVersion(event) > eventVersion(seen)) newestById.set(event.id, event);
+  }
+  return newestById;
+}
+
 /**
  * Writes the events whose id is not stored yet, or whose copy is newer than the stored one.
  * Checking before writing makes a redelivered batch (after a crash between the insert and the
  * offset commit) a no-op instead of a second copy.
  */
 export async function storeNewEvents(client: ClickHouseClient, events: CanonicalEvent[]): Promise<StoreResult> {
-  const newestById = new Map<string, CanonicalEvent>();
-  for (const event of events) {
-    const seen = newestById.get(event.id);
-    if (!seen || eventVersion(event) > eventVersion(seen)) newestById.set(event.id, event);
-  }
+  const newestById = newestCopies(events);
   let duplicates = events.length - newestById.size;
   if (newestById.size === 0) return { stored: [], duplicates };
   const existing = await client.query({
@@ -198,26 +204,38 @@ export async function readCustomersEvents(client: ClickHouseClient, identifiers:
   return (await result.json<unknown>()).map((row) => fromEventRow(eventRow.parse(row)));
 }
 
-/** Identifier keys of the stored events of these tickets and calls (source and contact id). */
-export async function readThreadIdentifiers(client: ClickHouseClient, threads: readonly { source: string; contactId: string }[]): Promise<string[]> {
-  if (threads.length === 0) return [];
+/** What is stored of a batch's tickets and calls (threads), besides the batch itself. */
+export interface ThreadHistory {
+  /** Identifier keys of the stored events of the batch's threads (same source and contact id). */
+  identifiers: string[];
+  /** Contact ids with a stored event that is not one of the batch's events. */
+  contactIdsWithHistory: Set<string>;
+}
+
+/** Reads the stored events of the batch's tickets and calls: whom they name, and which have history. */
+export async function readThreadHistory(client: ClickHouseClient, batch: readonly CanonicalEvent[]): Promise<ThreadHistory> {
+  const threads = batch.filter((e) => e.contactId !== undefined);
+  if (threads.length === 0) return { identifiers: [], contactIdsWithHistory: new Set() };
   const result = await client.query({
-    query: `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id FROM ${EVENTS_TABLE}
+    query: `SELECT DISTINCT id, source, contact_id, email, phone, billing_id, crm_id FROM ${EVENTS_TABLE}
             WHERE contact_id IN {ids:Array(String)}`,
-    query_params: { ids: [...new Set(threads.map((t) => t.contactId))] },
+    query_params: { ids: [...new Set(threads.map((t) => t.contactId!))] },
     format: 'JSONEachRow',
   });
   const wanted = new Set(threads.map((t) => `${t.source}\u0000${t.contactId}`));
+  const batchIds = new Set(batch.map((e) => e.id));
   const keys = new Set<string>();
-  type Row = { source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null };
+  const contactIdsWithHistory = new Set<string>();
+  type Row = { id: string; source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null };
   for (const row of await result.json<Row>()) {
+    if (!batchIds.has(row.id)) contactIdsWithHistory.add(row.contact_id);
     if (!wanted.has(`${row.source}\u0000${row.contact_id}`)) continue;
     if (row.email !== null) keys.add(`email:${row.email}`);
     if (row.phone !== null) keys.add(`phone:${row.phone}`);
     if (row.billing_id !== null) keys.add(`billingId:${row.billing_id}`);
     if (row.crm_id !== null) keys.add(`crmId:${row.crm_id}`);
   }
-  return [...keys];
+  return { identifiers: [...keys], contactIdsWithHistory };
 }
 
 /** The latest occurredAt of any stored event, or undefined when there is none. */
