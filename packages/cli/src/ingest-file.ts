@@ -26,13 +26,19 @@ export async function ingestNdjsonFile(
   let batchDuplicates = 0;
   let bytesRead = 0;
   let lineNumber = 0;
+  // One batch is processed while the next is read and validated: reading is JavaScript work,
+  // and processing mostly waits for the store. Batches are still processed one after another.
+  let processing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
     const intake = takeIn(batch, `file:${file}`, { blockedIdentifiers });
     batchDuplicates += intake.items.filter((item) => item.status === 'duplicate').length;
-    await publisher.publish(intake.events, intake.deadLetters);
     batch = [];
-    onProgress(bytesRead, totalBytes);
+    const read = bytesRead;
+    await processing;
+    processing = publisher.publish(intake.events, intake.deadLetters).then(() => onProgress(read, totalBytes));
+    // A failure must not wait for the next batch to surface as an unhandled rejection.
+    processing.catch(() => {});
   };
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     lineNumber += 1;
@@ -47,6 +53,7 @@ export async function ingestNdjsonFile(
     if (batch.length >= BATCH_LINES) await flush();
   }
   await flush();
+  await processing;
   onProgress(totalBytes, totalBytes);
   return { batchDuplicates };
 }
