@@ -13,3 +13,4 @@ export * from './tables/journeys.ts';
 export * from './tables/api-keys.ts';
 export * from './tables/alerts.ts';
 export * from './tables/journey-queries.ts';
+export * from './tables/tables-state.ts';

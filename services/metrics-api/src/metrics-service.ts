@@ -14,7 +14,8 @@ import {
 import type { Logger } from '@seamline/log';
 import type { MetricQuery } from './metric-query.ts';
 import { summaryFromTables, teamsFromTables, transitionsFromTables, type TableMetricParams } from './table-metrics.ts';
-import { tablesVerdict } from './table-metrics/freshness.ts';
+import { createAnswerCache, stateKey } from './answer-cache.ts';
+import { readStoredState, verdictOf, type StoredState } from './table-metrics/freshness.ts';
 
 export interface MetricWindows {
   repeatWindowMs: number;
@@ -40,7 +41,13 @@ type FromEvents<T> = (events: StoredEvents, orgMap: OrgMap, params: MetricParams
  * stored event at or after asOf), else rebuilds the journeys from all events: same figures, but
  * a full scan.
  */
-export function createMetricsService(client: ClickHouseClient, orgMap: () => OrgMap, windows: MetricWindows, logger?: Logger) {
+export function createMetricsService(
+  client: ClickHouseClient,
+  orgMap: () => OrgMap,
+  windows: MetricWindows,
+  logger?: Logger,
+  options: { cacheEntries?: number } = {},
+) {
   let lastSource: MetricSource | undefined;
   const params = (query: MetricQuery, now: Date): MetricParams => ({
     from: new Date(query.from),
@@ -52,17 +59,38 @@ export function createMetricsService(client: ClickHouseClient, orgMap: () => Org
     scope: { ...(query.team && { team: query.team }), ...(query.silo && { silo: query.silo }) },
   });
 
-  async function answer<T>(metric: string, query: MetricQuery, now: Date, fromTables: FromTables<T>, fromEvents: FromEvents<T>): Promise<T> {
+  const cache = createAnswerCache(client, options.cacheEntries);
+  // Requests that arrive while the state is being read share that read.
+  let stateRead: Promise<StoredState> | undefined;
+  const currentState = () => {
+    stateRead ??= readStoredState(client).finally(() => (stateRead = undefined));
+    return stateRead;
+  };
+
+  async function answer<T>(
+    metric: string,
+    query: MetricQuery,
+    now: Date,
+    fromTables: FromTables<T>,
+    fromEvents: FromEvents<T>,
+    stamp: (value: T, asOf: string) => T,
+  ): Promise<T> {
     const metricParams = params(query, now);
     // One read of the map per request, so the version checked and a fallback use the same map.
     const map = orgMap();
     const modelVersion = journeyModelVersion(map, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
-    const verdict = await tablesVerdict(client, modelVersion, metricParams.asOf);
+    const state = await currentState();
+    const verdict = verdictOf(state, modelVersion, metricParams.asOf);
     const source: MetricSource = verdict.exact ? 'tables' : 'events';
     logger?.debug({ metric, source, modelVersion, ...(!verdict.exact && { reason: verdict.reason }) }, 'metric source');
-    const result = verdict.exact
-      ? await fromTables(client, { ...metricParams, modelVersion })
-      : fromEvents(await readAllEvents(client), map, metricParams);
+    let result: T;
+    if (verdict.exact) {
+      const key = JSON.stringify([metric, metricParams.from, metricParams.to, metricParams.scope?.team ?? null, metricParams.scope?.silo ?? null]);
+      const kept = await cache.answer(key, stateKey(state), metricParams.asOf, modelVersion, () => fromTables(client, { ...metricParams, modelVersion }));
+      result = stamp(kept, metricParams.asOf.toISOString());
+    } else {
+      result = fromEvents(await readAllEvents(client), map, metricParams);
+    }
     lastSource = source;
     return result;
   }
@@ -71,18 +99,20 @@ export function createMetricsService(client: ClickHouseClient, orgMap: () => Org
     /** The windows and guard the figures are computed with. */
     windows,
     async summary(query: MetricQuery, now = new Date()): Promise<Summary> {
-      return answer('summary', query, now, summaryFromTables, computeSummary);
+      return answer('summary', query, now, summaryFromTables, computeSummary, (summary, asOf) => ({ ...summary, asOf }));
     },
     async teams(query: MetricQuery, now = new Date()): Promise<Teams> {
-      return answer('teams', query, now, teamsFromTables, computeTeams);
+      return answer('teams', query, now, teamsFromTables, computeTeams, ({ teams }, asOf) => ({ teams: teams.map((team) => ({ ...team, asOf })) }));
     },
     async transitions(query: MetricQuery, now = new Date()): Promise<Transitions> {
-      return answer('transitions', query, now, transitionsFromTables, computeTransitions);
+      return answer('transitions', query, now, transitionsFromTables, computeTransitions, (transitions) => transitions);
     },
     /** Where the figures of the last answered request came from; undefined before the first. */
     source(): MetricSource | undefined {
       return lastSource;
     },
+    /** Answers kept, and how often one was reused or computed. */
+    cacheStats: () => cache.stats(),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { CHANNELS, EVENT_TYPES, type CanonicalEvent } from '@seamline/schemas';
 import { z } from 'zod';
+import { recordTablesWrite } from './tables-state.ts';
+import { isoFromClickHouse } from './time.ts';
 
 export const EVENTS_TABLE = 'events_v1';
 
@@ -46,10 +48,6 @@ export function toEventRow(event: CanonicalEvent): EventRow {
   };
 }
 
-/** ClickHouse prints DateTime64(3, 'UTC') as "2026-03-01 10:00:00.000". */
-function isoFromClickHouse(value: string): string {
-  return value.includes('T') ? new Date(value).toISOString() : `${value.replace(' ', 'T')}Z`;
-}
 
 export function fromEventRow(row: EventRow): CanonicalEvent {
   const customer: CanonicalEvent['customer'] = {};
@@ -129,6 +127,9 @@ export async function storeNewEvents(client: ClickHouseClient, events: Canonical
       values: stored.map((event) => ({ ...toEventRow(event), version: eventVersion(event) })),
       format: 'JSONEachRow',
     });
+    let latest = stored[0]!.occurredAt;
+    for (const event of stored) if (event.occurredAt > latest) latest = event.occurredAt;
+    await recordTablesWrite(client, latest);
   }
   return { stored, duplicates };
 }
@@ -236,11 +237,4 @@ export async function readThreadHistory(client: ClickHouseClient, batch: readonl
     if (row.crm_id !== null) keys.add(`crmId:${row.crm_id}`);
   }
   return { identifiers: [...keys], contactIdsWithHistory };
-}
-
-/** The latest occurredAt of any stored event, or undefined when there is none. */
-export async function latestEventTime(client: ClickHouseClient): Promise<string | undefined> {
-  const result = await client.query({ query: `SELECT max(occurred_at) AS latest, count() AS n FROM ${EVENTS_TABLE}`, format: 'JSONEachRow' });
-  const [row] = await result.json<{ latest: string; n: number | string }>();
-  return row && Number(row.n) > 0 ? isoFromClickHouse(row.latest) : undefined;
 }

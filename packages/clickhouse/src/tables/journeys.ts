@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { CustomerJourneys } from '@seamline/journeys';
+import { recordTablesWrite } from './tables-state.ts';
 
 export const CONTACTS_TABLE = 'contacts_v1';
 export const JOURNEYS_TABLE = 'journeys_v1';
@@ -118,6 +119,7 @@ export async function writeJourneyRows(
   const insert = (table: string, values: Record<string, unknown>[]) =>
     values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
   await Promise.all([insert(CONTACTS_TABLE, rows.contacts), insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
+  await recordTablesWrite(client);
 }
 
 export interface StoredJourneyModel {
@@ -154,4 +156,5 @@ export async function writeJourneyModel(
     ],
     format: 'JSONEachRow',
   });
+  await recordTablesWrite(client);
 }

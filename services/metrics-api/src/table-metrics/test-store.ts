@@ -5,6 +5,7 @@ import {
   HANDOFFS_TABLE,
   JOURNEY_MODEL_TABLE,
   JOURNEYS_TABLE,
+  TABLES_STATE_TABLE,
   journeyRows,
   readAllEvents,
   storeNewEvents,
@@ -30,7 +31,7 @@ export function validEvents(raws: Iterable<unknown>): CanonicalEvent[] {
 
 /** Empties the tables the metrics read, so one store serves several scenarios of a test file. */
 export async function resetStore(client: ClickHouseClient): Promise<void> {
-  for (const table of [EVENTS_TABLE, CONTACTS_TABLE, JOURNEYS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE]) {
+  for (const table of [EVENTS_TABLE, CONTACTS_TABLE, JOURNEYS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, TABLES_STATE_TABLE]) {
     await client.command({ query: `TRUNCATE TABLE ${table}` });
   }
 }

@@ -1,0 +1,88 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { CONTACTS_TABLE } from '@seamline/clickhouse';
+import type { StoredState } from './table-metrics/freshness.ts';
+
+/** Answers kept at most; the least recently used goes first. */
+export const DEFAULT_CACHE_ENTRIES = 1_000;
+
+interface Entry {
+  value: unknown;
+  /** stateKey of the tables it was computed from. */
+  state: string;
+  /** It holds for every asOf in [fromMs, untilMs): computed at fromMs, until the next contact matures. */
+  fromMs: number;
+  untilMs: number;
+}
+
+/** Equal keys, same tables: the count of writes only grows, and a rebuild records a new model. */
+export function stateKey(state: StoredState): string {
+  return `${state.writes}|${state.model?.modelVersion ?? ''}|${state.model?.builtAt ?? ''}`;
+}
+
+/**
+ * Answers computed from the stitched tables, reused while the tables are unchanged. With the
+ * tables exact for asOf (no stored event at or after it), an answer depends on asOf only through
+ * maturity (mature_at <= asOf), so it holds from the asOf it was computed for until the next
+ * mature_at after it. Requests for the same answer while it is computed share the computation.
+ */
+export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT_CACHE_ENTRIES) {
+  const entries = new Map<string, Entry>();
+  const computing = new Map<string, Promise<Entry>>();
+  let hits = 0;
+  let misses = 0;
+
+  const holds = (entry: Entry, state: string, asOfMs: number) => entry.state === state && entry.fromMs <= asOfMs && asOfMs < entry.untilMs;
+
+  async function compute(key: string, state: string, asOf: Date, modelVersion: string, run: () => Promise<unknown>): Promise<Entry> {
+    const value = await run();
+    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs: await nextMaturity(client, modelVersion, asOf) };
+    entries.delete(key);
+    entries.set(key, entry);
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    return entry;
+  }
+
+  return {
+    /** The answer for `key` on tables in `state` at asOf: kept, being computed, or computed now. */
+    async answer<T>(key: string, state: string, asOf: Date, modelVersion: string, run: () => Promise<T>): Promise<T> {
+      const asOfMs = asOf.getTime();
+      const kept = entries.get(key);
+      if (kept && holds(kept, state, asOfMs)) {
+        hits += 1;
+        entries.delete(key);
+        entries.set(key, kept);
+        return kept.value as T;
+      }
+      misses += 1;
+      const flightKey = `${key}\u0000${state}`;
+      const shared = computing.get(flightKey);
+      if (shared) {
+        const entry = await shared;
+        if (holds(entry, state, asOfMs)) return entry.value as T;
+      }
+      const flight = compute(key, state, asOf, modelVersion, run);
+      computing.set(flightKey, flight);
+      try {
+        return (await flight).value as T;
+      } finally {
+        if (computing.get(flightKey) === flight) computing.delete(flightKey);
+      }
+    },
+    stats: () => ({ entries: entries.size, hits, misses }),
+  };
+}
+
+export type AnswerCache = ReturnType<typeof createAnswerCache>;
+
+/** The first mature_at after asOf of the model's contacts (epoch ms), or Infinity when none. */
+async function nextMaturity(client: ClickHouseClient, modelVersion: string, asOf: Date): Promise<number> {
+  // Without FINAL: an older copy of a row can only make the bound earlier, never later.
+  const result = await client.query({
+    query: `/* seamline:metrics.next-maturity */ SELECT minOrNull(toUnixTimestamp64Milli(mature_at)) AS next FROM ${CONTACTS_TABLE}
+            WHERE model_version = {model_version:String} AND toUnixTimestamp64Milli(mature_at) > {as_of_ms:Int64}`,
+    query_params: { model_version: modelVersion, as_of_ms: asOf.getTime() },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ next: number | string | null }>();
+  return row?.next === null || row?.next === undefined ? Number.POSITIVE_INFINITY : Number(row.next);
+}
