@@ -30,7 +30,7 @@ const period = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z
 
 describe('answers reused while the tables are unchanged', () => {
   const orgMap = EMPTY_ORG_MAP;
-  let service: typeof metrics;
+  let service: ReturnType<typeof createMetricsService>;
   beforeAll(async () => {
     service = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
     await stitch(clickhouse.client, validEvents([ticket(1, START)]), orgMap);
