@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startService } from './support/service-process.ts';
+import { startService } from '@seamline/infra/service-process';
 
 describe('a service started with bad configuration', () => {
   it('ingest stops at start with one message naming every bad variable', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testStack } from '@seamline/infra/testing';
 import { runCli } from './support/cli.ts';
-import { startService, type ServiceProcess } from './support/service-process.ts';
+import { startService, type ServiceProcess } from '@seamline/infra/service-process';
 import { tinyEventsFile, tinyPeriod } from './support/tiny.ts';
 import { waitFor } from './support/wait.ts';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testStack } from '@seamline/infra/testing';
-import { startService } from './support/service-process.ts';
+import { startService } from '@seamline/infra/service-process';
 import { uniquePrefix, waitFor } from './support/wait.ts';
 
 describe('secrets', () => {

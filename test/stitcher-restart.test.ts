@@ -7,7 +7,7 @@ import { testStack } from '@seamline/infra/testing';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, eventMessage, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
-import { startService, type ServiceProcess } from './support/service-process.ts';
+import { startService, type ServiceProcess } from '@seamline/infra/service-process';
 import { uniquePrefix, waitFor } from './support/wait.ts';
 
 const logger = createLogger({ service: 'e2e', level: 'warn', pretty: false });

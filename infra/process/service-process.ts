@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,4 +26,19 @@ export function startService(service: 'ingest' | 'stitcher' | 'metrics-api', env
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return { child, output: () => output, exited };
+}
+
+/**
+ * The peak resident set (VmHWM) of a live process, in bytes, from /proc (Linux); undefined
+ * where /proc is missing or the process is gone. Read it just before stopping the process.
+ */
+export function peakRssBytes(pid: number | undefined = process.pid): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
 }
