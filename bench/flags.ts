@@ -1,24 +1,37 @@
 import { parseArgs } from 'node:util';
-import type { FreshnessParams } from './freshness.ts';
+import type { FreshnessParams } from './freshness/freshness.ts';
 
-export const USAGE = `usage: npm run bench -- [--quick] [--rate 2000] [--seconds 60] [--warmup 10]
-  [--probes-per-second 5] [--batch 100] [--poll-interval 200] [--probe-timeout 30]
-  [--max-posts 32] [--max-polls 2] [--seed 7]
+export const SUITE_NAMES = ['throughput', 'freshness', 'api', 'embedded'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
 
-  --rate             target events per second through ingest (probes not counted)
-  --seconds          measured seconds, after the warm-up
-  --warmup           seconds of load whose probes are not counted
-  --probes-per-second  probe events per second (each in a POST of the load)
-  --batch            events per POST (a POST every batch / rate seconds)
-  --poll-interval    ms between a probe's polls of the metrics API
-  --probe-timeout    s after its acknowledgement a probe counts as lost
-  --max-posts        POSTs in flight at most
-  --max-polls        metric polls in flight at most, over all probes
-  --quick            a smoke run: 2,000 events/s for 20 s`;
+export const USAGE = `usage: npm run bench -- [--quick] [--suite ${SUITE_NAMES.join(',')}] [--seed 7]
+  [--rate 2000,10000] [freshness flags]
+
+  --suite            suites to run, comma-separated, in this order (default: all)
+                       throughput  HTTP ingest → Kafka → stitcher → ClickHouse, and Kafka → stitcher → ClickHouse,
+                                   beside a consume-only kafkajs baseline and a bulk insert of the same rows
+                       freshness   ingest acknowledgement → visible in the metric API, p50 and p99
+                       api         metric API latency at 10M events with 32 concurrent clients
+                       embedded    seamline ingest of 1M events on the embedded engine
+  --quick            a smoke run of every suite: smaller samples, shorter runs (not the targets' sizes)
+  --seed             seed of every generated sample
+  --rate             freshness rates, comma-separated events per second (default 2000,10000)
+
+  freshness flags (override the defaults each rate gets):
+  --seconds          measured seconds, after the warm-up (default 60; --quick 20)
+  --warmup           seconds of load whose probes are not counted (default 10)
+  --probes-per-second  probe events per second (each in a POST of the load; default 5)
+  --batch            events per POST (default: rate / 40, at least 100)
+  --poll-interval    ms between a probe's polls of the metrics API (default 200)
+  --probe-timeout    s after its acknowledgement a probe counts as lost (default 30)
+  --max-posts        POSTs in flight at most (default 32)
+  --max-polls        metric polls in flight at most, over all probes (default 2)`;
 
 const OPTIONS = {
   quick: { type: 'boolean' },
   help: { type: 'boolean' },
+  suite: { type: 'string' },
+  seed: { type: 'string' },
   rate: { type: 'string' },
   seconds: { type: 'string' },
   warmup: { type: 'string' },
@@ -28,15 +41,22 @@ const OPTIONS = {
   'probe-timeout': { type: 'string' },
   'max-posts': { type: 'string' },
   'max-polls': { type: 'string' },
-  seed: { type: 'string' },
 } as const;
 
 export class FlagError extends Error {
   override readonly name = 'FlagError';
 }
 
-/** Flags over defaults; --quick changes the defaults, flags given with it still win. */
-export function parseFlags(argv: string[]): FreshnessParams | 'help' {
+export interface BenchFlags {
+  quick: boolean;
+  suites: SuiteName[];
+  seed: number;
+  rates: number[];
+  freshness: Partial<FreshnessParams>;
+}
+
+/** Flags over defaults; every problem is named at once. */
+export function parseFlags(argv: string[]): BenchFlags | 'help' {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
@@ -46,27 +66,37 @@ export function parseFlags(argv: string[]): FreshnessParams | 'help' {
   const { values } = parsed;
   if (values.help) return 'help';
   const problems: string[] = [];
-  const number = (flag: keyof typeof OPTIONS, fallback: number, check: (n: number) => boolean, rule: string): number => {
+  const number = (flag: keyof typeof OPTIONS, check: (n: number) => boolean, rule: string): number | undefined => {
     const given = values[flag];
-    if (typeof given !== 'string') return fallback;
+    if (typeof given !== 'string') return undefined;
     const n = Number(given);
     if (given.trim() === '' || !Number.isFinite(n) || !check(n)) problems.push(`--${flag}: ${rule} (got "${given}")`);
     return n;
   };
   const positive = (n: number) => n > 0;
   const whole = (n: number) => Number.isInteger(n) && n > 0;
-  const params: FreshnessParams = {
-    rate: number('rate', 2000, positive, 'must be a number of events per second above 0'),
-    seconds: number('seconds', values.quick ? 20 : 60, positive, 'must be a number of seconds above 0'),
-    warmupSeconds: number('warmup', 10, (n) => n >= 0, 'must be a number of seconds, 0 or more'),
-    probesPerSecond: number('probes-per-second', 5, positive, 'must be above 0'),
-    batchSize: number('batch', 100, (n) => whole(n) && n <= 10_000, 'must be a whole number from 1 to 10000'),
-    pollIntervalMs: number('poll-interval', 200, (n) => n >= 1, 'must be milliseconds, at least 1'),
-    probeTimeoutMs: number('probe-timeout', 30, positive, 'must be seconds above 0') * 1000,
-    maxInFlightPosts: number('max-posts', 32, whole, 'must be a whole number above 0'),
-    maxInFlightPolls: number('max-polls', 2, whole, 'must be a whole number above 0'),
-    seed: number('seed', 7, Number.isSafeInteger, 'must be a whole number'),
+
+  const suites = (values.suite ?? SUITE_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const suite of suites) {
+    if (!(SUITE_NAMES as readonly string[]).includes(suite)) problems.push(`--suite: unknown suite "${suite}" (known: ${SUITE_NAMES.join(', ')})`);
+  }
+  const rates = (values.rate ?? '2000,10000').split(',').map((r) => Number(r.trim()));
+  if (rates.length === 0 || rates.some((r) => !Number.isFinite(r) || r <= 0)) problems.push(`--rate: must be events per second above 0, comma-separated (got "${values.rate}")`);
+
+  const freshness: Partial<FreshnessParams> = {};
+  const set = <K extends keyof FreshnessParams>(key: K, value: FreshnessParams[K] | undefined) => {
+    if (value !== undefined) freshness[key] = value;
   };
+  set('seconds', number('seconds', positive, 'must be a number of seconds above 0'));
+  set('warmupSeconds', number('warmup', (n) => n >= 0, 'must be a number of seconds, 0 or more'));
+  set('probesPerSecond', number('probes-per-second', positive, 'must be above 0'));
+  set('batchSize', number('batch', (n) => whole(n) && n <= 10_000, 'must be a whole number from 1 to 10000'));
+  set('pollIntervalMs', number('poll-interval', (n) => n >= 1, 'must be milliseconds, at least 1'));
+  const timeout = number('probe-timeout', positive, 'must be seconds above 0');
+  set('probeTimeoutMs', timeout === undefined ? undefined : timeout * 1000);
+  set('maxInFlightPosts', number('max-posts', whole, 'must be a whole number above 0'));
+  set('maxInFlightPolls', number('max-polls', whole, 'must be a whole number above 0'));
+  const seed = number('seed', Number.isSafeInteger, 'must be a whole number') ?? 7;
   if (problems.length > 0) throw new FlagError(problems.join('\n'));
-  return params;
+  return { quick: Boolean(values.quick), suites: suites as SuiteName[], seed, rates, freshness };
 }

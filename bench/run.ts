@@ -1,27 +1,41 @@
-// `npm run bench`: the freshness benchmark. Starts the stack, runs the scenario, writes
-// bench/results/<date-time>.json and a row of bench/README.md, and stops everything it started.
+// `npm run bench`: the benchmark suite. Starts the stack, runs each suite in turn, writes
+// bench/results/<date-time>.json and a section of bench/README.md, and stops everything it started.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { CACHE_DIR, KAFKA_VERSION } from '@seamline/infra/local-kafka';
 import { startStack, type Stack } from '@seamline/infra/stack';
 import { createLogger } from '@seamline/log';
-import { FlagError, parseFlags, USAGE } from './flags.ts';
-import { runFreshness } from './freshness.ts';
-import { appendReadmeRow, machine, meetsTarget, TARGET_MS, writeRecord, type BenchRecord } from './report.ts';
-import { formatMs, type Distribution } from './stats.ts';
+import { FlagError, parseFlags, USAGE, type BenchFlags, type SuiteName } from './flags.ts';
+import { appendRun, formatValue, machine, writeRecord, type RunRecord } from './report.ts';
+import { meets, type Suite } from './suite.ts';
+import { freshnessSuite } from './suites/freshness.ts';
 
 const argv = process.argv.slice(2);
-let params;
+let flags: BenchFlags | 'help';
 try {
-  params = parseFlags(argv);
+  flags = parseFlags(argv);
 } catch (error) {
   if (!(error instanceof FlagError)) throw error;
   console.error(`${error.message}\n\n${USAGE}`);
   process.exit(2);
 }
-if (params === 'help') {
+if (flags === 'help') {
   console.log(USAGE);
   process.exit(0);
+}
+
+async function loadSuite(name: SuiteName, options: BenchFlags): Promise<Suite> {
+  switch (name) {
+    case 'freshness':
+      return freshnessSuite(options.rates, options.freshness);
+    case 'throughput':
+      return (await import('./suites/throughput.ts')).throughputSuite;
+    case 'api':
+      return (await import('./suites/api.ts')).apiSuite;
+    case 'embedded':
+      return (await import('./suites/embedded.ts')).embeddedSuite;
+  }
 }
 
 const command =
@@ -38,34 +52,51 @@ process.once('SIGINT', () => onSignal('SIGINT'));
 process.once('SIGTERM', () => onSignal('SIGTERM'));
 
 const startedAt = new Date().toISOString();
-console.log(`[bench] freshness: ${params.rate} events/s for ${params.warmupSeconds} s warm-up + ${params.seconds} s, ${params.probesPerSecond} probes/s`);
+const say = (line: string) => console.log(`[bench] ${line}`);
 let stack: Stack | undefined;
+const suites: RunRecord['suites'] = [];
 try {
   stack = await startStack(process.env, (line) => console.log(`[stack] ${line}`));
-  console.log(`[bench] stack: ${stack.description}`);
-  if (abort.signal.aborted) throw new Error('aborted');
-  const result = await runFreshness(stack, params, logger, abort.signal);
-  const { clickhouse, ...results } = result;
-  const record: BenchRecord = {
-    benchmark: 'freshness',
+  say(`stack: ${stack.description}`);
+  for (const name of flags.suites) {
+    if (abort.signal.aborted) break;
+    const suite = await loadSuite(name, flags);
+    say(`suite ${suite.name}: ${suite.summary}${flags.quick ? ' (quick)' : ''}`);
+    const began = performance.now();
+    const durationS = () => Math.round((performance.now() - began) / 100) / 10;
+    try {
+      const result = await suite.run({ stack, logger, signal: abort.signal, quick: flags.quick, seed: flags.seed, say: (line) => say(`${suite.name}: ${line}`) });
+      suites.push({ name: suite.name, durationS: durationS(), ...result });
+      for (const figure of result.figures) {
+        const met = meets(figure);
+        const target = figure.target ? ` (target ${figure.target.op} ${figure.target.value}: ${met ? 'met' : 'NOT met'})` : '';
+        say(`${suite.name}: ${figure.name} = ${formatValue(figure)}${target}`);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      console.error(`[bench] suite ${suite.name} failed: ${message}`);
+      suites.push({ name: suite.name, durationS: durationS(), error: message });
+      process.exitCode = 1;
+    }
+  }
+  const record: RunRecord = {
     startedAt,
     finishedAt: new Date().toISOString(),
     command,
+    quick: flags.quick,
+    seed: flags.seed,
     machine: machine(),
     stack: {
       kind: stack.kind,
       description: stack.description,
       kafkaVersion: stack.kind === 'local' ? process.env.SEAMLINE_KAFKA_VERSION || KAFKA_VERSION : 'see description',
+      clickhouse: stack.clickhouseUrl ? `server ${stack.clickhouseUrl}` : 'embedded (chDB)',
     },
-    clickhouse,
-    parameters: params,
-    meetsTarget: meetsTarget(result),
-    results,
+    suites,
   };
   const file = writeRecord(record);
-  appendReadmeRow(record);
-  printSummary(record);
-  console.log(`[bench] results: ${file}; row added to bench/README.md`);
+  appendRun(record, file.split('/').pop()!);
+  say(`results: ${file}; section added to bench/README.md`);
 } catch (error) {
   console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
@@ -76,35 +107,3 @@ try {
 }
 // Client libraries may keep sockets or timers; everything of ours is closed by now.
 process.exit();
-
-function printSummary(record: BenchRecord): void {
-  const { driver, apiLatencyAtEndMs: api, serviceEventLoopDelayMs: loop, serviceCpu: cpu } = record.results;
-  const timeout = record.parameters.probeTimeoutMs;
-  const f = driver.probes.freshnessMs;
-  const ms = (value: number | null, count: number) => formatMs(value, timeout, count);
-  const failed = describeCounts(driver.load.postsFailed);
-  console.log(
-    [
-      '',
-      `rate achieved      ${driver.load.measured.achievedRate} events/s (target ${record.parameters.rate}); ${driver.load.eventsAccepted} events accepted, failed POSTs: ${failed}, skipped (time up): ${driver.load.skippedPosts}`,
-      `ingest ack         ${spread(driver.ackLatencyMs, timeout)}`,
-      `freshness          p50 ${ms(f.p50, f.count)}, p90 ${ms(f.p90, f.count)}, p99 ${ms(f.p99, f.count)}, max ${ms(f.max, f.count)} over ${f.count} probes (lost ${driver.probes.lost})`,
-      `  ack → stored     ${spread(record.results.ackToStoredMs, timeout)} (the stitcher's batch holding it written and acknowledged)`,
-      `  stored → shown   ${spread(record.results.storedToShownMs, timeout)} (to the answer with contacts = 1; below 0: shown while the batch was still linking identities)`,
-      `metric polls       ${driver.polls.count}: ${spread(driver.polls.latencyMs, timeout)}; errors: ${describeCounts(driver.polls.errors)}`,
-      `metric API at end  ${spread(api, timeout)} per summary request, ${record.results.storedEvents} events stored`,
-      `events lost        ${record.results.eventsLost}${record.results.drained ? '' : ' (the stitcher had not drained)'}`,
-      `services process   event loop delay p99 ${loop.p99} ms, max ${loop.max} ms; CPU ${cpu.cores} cores over ${cpu.wallS} s; peak RSS ${Math.round(record.results.peakRssBytes / 2 ** 20)} MiB`,
-      `target             ${record.meetsTarget ? 'met' : 'NOT met'}: p99 within ${TARGET_MS} ms, nothing lost`,
-      '',
-    ].join('\n'),
-  );
-}
-
-function describeCounts(counts: Record<string, number>): string {
-  return Object.entries(counts).map(([why, n]) => `${n}× ${why}`).join(', ') || 'none';
-}
-
-function spread(d: Distribution, timeoutMs: number): string {
-  return `p50 ${formatMs(d.p50, timeoutMs, d.count)}, p99 ${formatMs(d.p99, timeoutMs, d.count)}, max ${formatMs(d.max, timeoutMs, d.count)}`;
-}

@@ -6,15 +6,11 @@ import { generateEvents } from '@seamline/generator';
 import type { CanonicalEventInput } from '@seamline/schemas';
 import { probeEvent, watchProbe, type PollLog } from './probes.ts';
 import type { DriverConfig, DriverMessage, DriverReport, LoadFigures, ProbeRecord } from './protocol.ts';
-import { sleep, Slots } from './slots.ts';
-import { distribution } from './stats.ts';
+import { countAnswer, countFailure, noPosts, type IngestAnswer } from '../posts.ts';
+import { sleep, Slots } from '../slots.ts';
+import { distribution } from '../stats.ts';
 
-interface IngestAnswer {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  items: Array<{ id?: string; status: string }>;
-}
+type ItemsAnswer = IngestAnswer & { items: Array<{ id?: string; status: string }> };
 
 const POST_TIMEOUT_MS = 30_000;
 
@@ -34,13 +30,7 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
     targetRate: config.rate,
     batchSize: config.batchSize,
     durationMs: 0,
-    posts: 0,
-    postsOk: 0,
-    postsFailed: {},
-    eventsSent: 0,
-    eventsAccepted: 0,
-    eventsRejected: 0,
-    duplicates: 0,
+    ...noPosts(),
     measured: { seconds: config.seconds, eventsSent: 0, eventsAccepted: 0, achievedRate: 0 },
     lateTicks: 0,
     skippedPosts: 0,
@@ -61,7 +51,7 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
   const t0 = performance.now();
 
   const fail = (batchProbes: ProbeRecord[], why: string) => {
-    load.postsFailed[why] = (load.postsFailed[why] ?? 0) + 1;
+    countFailure(load, why);
     for (const probe of batchProbes) probe.outcome = 'not-acknowledged';
   };
 
@@ -79,12 +69,9 @@ async function drive(config: DriverConfig): Promise<DriverReport> {
         await response.arrayBuffer();
         return fail(batchProbes, String(response.status));
       }
-      const answer = (await response.json()) as IngestAnswer;
+      const answer = (await response.json()) as ItemsAnswer;
       lastAck = acked;
-      load.postsOk += 1;
-      load.eventsAccepted += answer.accepted;
-      load.eventsRejected += answer.rejected;
-      load.duplicates += answer.duplicates;
+      countAnswer(load, answer);
       if (measured) {
         ackLatencies.push(acked - started);
         load.measured.eventsAccepted += answer.accepted;

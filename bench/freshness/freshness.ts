@@ -4,8 +4,8 @@ import type { StackInfo } from '@seamline/infra/stack';
 import type { Logger } from '@seamline/log';
 import { startBenchPipeline, type BenchPipeline } from './pipeline.ts';
 import type { DriverConfig, DriverMessage, DriverReport } from './protocol.ts';
-import { sleep } from './slots.ts';
-import { distribution, type Distribution } from './stats.ts';
+import { sleep } from '../slots.ts';
+import { distribution, type Distribution } from '../stats.ts';
 
 /**
  * The freshness scenario (issue: "at a steady 2,000 events/s through ingest, an event is

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CanonicalEventInput } from '@seamline/schemas';
 import type { DriverConfig, ProbeRecord } from './protocol.ts';
-import { sleep, type Slots } from './slots.ts';
+import { sleep, type Slots } from '../slots.ts';
 
 /** Far enough in the past for any repeat or maturity window; the same for every probe. */
 export const PROBE_OCCURRED_AT = '2026-01-15T00:00:00Z';

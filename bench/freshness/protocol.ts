@@ -1,4 +1,5 @@
-import type { Distribution } from './stats.ts';
+import type { PostCounts } from '../posts.ts';
+import type { Distribution } from '../stats.ts';
 
 // What the benchmark process and its load driver (a child process) tell each other over IPC.
 
@@ -42,19 +43,11 @@ export interface ProbeRecord {
   contacts?: number;
 }
 
-export interface LoadFigures {
+export interface LoadFigures extends PostCounts {
   targetRate: number;
   batchSize: number;
   /** From the first POST to the acknowledgement of the last. */
   durationMs: number;
-  posts: number;
-  postsOk: number;
-  /** Failed POSTs by HTTP status or error name. */
-  postsFailed: Record<string, number>;
-  eventsSent: number;
-  eventsAccepted: number;
-  eventsRejected: number;
-  duplicates: number;
   /** POSTs sent after the warm-up, and what they achieved up to the last acknowledgement. */
   measured: { seconds: number; eventsSent: number; eventsAccepted: number; achievedRate: number };
   /** POSTs that left more than one interval behind schedule (in-flight bound or a busy driver). */
