@@ -25,7 +25,7 @@ export interface BatchConsumerOptions {
   logger: Logger;
   /** Read topics from their start when the group has no committed offset (default true). */
   fromBeginning?: boolean;
-  /** The handler gets at most this many messages per call (default 5000). */
+  /** The handler gets at most this many messages per call (default 10,000). */
   maxHandlerMessages?: number;
   /** How long a partition's batch waits for those of other partitions to join it (default 20 ms). */
   lingerMs?: number;
@@ -45,7 +45,7 @@ export interface BatchConsumer {
 export async function startBatchConsumer(options: BatchConsumerOptions): Promise<BatchConsumer> {
   const { kafka, groupId, topics, handleBatch, logger } = options;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytes: 16 << 20 });
-  const coalescer = createCoalescer(handleBatch, { maxMessages: options.maxHandlerMessages ?? 5_000, lingerMs: options.lingerMs ?? 20 });
+  const coalescer = createCoalescer(handleBatch, { maxMessages: options.maxHandlerMessages ?? 10_000, lingerMs: options.lingerMs ?? 20 });
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
