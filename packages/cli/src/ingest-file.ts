@@ -8,7 +8,7 @@ export interface IngestCounts {
   deadLetters: number;
 }
 
-const BATCH_LINES = 5_000;
+const BATCH_LINES = 10_000;
 
 /**
  * Streams an NDJSON file through ingest's validation in batches and hands each batch to the
