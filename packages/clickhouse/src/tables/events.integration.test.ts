@@ -4,7 +4,7 @@ import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
 import { openTestClickHouse } from '../testing.ts';
 import type { ClickHouse } from '../client.ts';
 import { migrate } from '../migrations.ts';
-import { countEvents, readAllEvents, storeNewEvents } from './events.ts';
+import { countEvents, readAllEvents, readCustomersEvents, storeNewEvents } from './events.ts';
 
 function event(id: string, extra: Record<string, unknown> = {}): CanonicalEvent {
   const result = validateCanonicalEvent({
@@ -67,8 +67,19 @@ describe('events table', () => {
     expect(stored?.queue).toBe('Second');
   });
 
+  it("reads a customer's events in their newest copy, and not an event whose newest copy names someone else", async () => {
+    const copy = (updatedAt: string, email: string) =>
+      event('moved-1', { customer: { email }, contactId: 't-moved', attributes: { sourceUpdatedAt: updatedAt } });
+    await storeNewEvents(clickhouse.client, [copy('2026-03-02T10:00:00Z', 'old@example.com'), event('moved-2', { customer: { email: 'old@example.com' } })]);
+    expect((await readCustomersEvents(clickhouse.client, ['email:old@example.com'])).map((e) => e.id).sort()).toEqual(['moved-1', 'moved-2']);
+    await storeNewEvents(clickhouse.client, [copy('2026-03-02T11:00:00Z', 'new@example.com')]);
+    expect((await readCustomersEvents(clickhouse.client, ['email:old@example.com'])).map((e) => e.id)).toEqual(['moved-2']);
+    const theirs = await readCustomersEvents(clickhouse.client, ['email:new@example.com']);
+    expect(theirs.map((e) => [e.id, e.customer.email])).toEqual([['moved-1', 'new@example.com']]);
+  });
+
   it('applies migrations again without error or change', async () => {
     await migrate(clickhouse.client);
-    expect((await countEvents(clickhouse.client)).ids).toBe(5);
+    expect((await countEvents(clickhouse.client)).ids).toBe(7);
   });
 });

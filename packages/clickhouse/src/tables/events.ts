@@ -89,6 +89,17 @@ export function eventVersion(event: CanonicalEvent): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
+/** The newest stored version of each of these ids that is stored (by the sort key: cheap). */
+async function storedVersions(client: ClickHouseClient, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const result = await client.query({
+    query: `SELECT id, max(version) AS version FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)} GROUP BY id`,
+    query_params: { ids },
+    format: 'JSONEachRow',
+  });
+  return new Map((await result.json<{ id: string; version: number | string }>()).map((row) => [row.id, Number(row.version)]));
+}
+
 /** One copy per id, the one storeNewEvents writes: the first of the highest version. */
 export function newestCopies(events: Iterable<CanonicalEvent>): Map<string, CanonicalEvent> {
   const newestById = new Map<string, CanonicalEvent>();
@@ -108,14 +119,9 @@ export async function storeNewEvents(client: ClickHouseClient, events: Canonical
   const newestById = newestCopies(events);
   let duplicates = events.length - newestById.size;
   if (newestById.size === 0) return { stored: [], duplicates };
-  const existing = await client.query({
-    query: `SELECT id, max(version) AS version FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)} GROUP BY id`,
-    query_params: { ids: [...newestById.keys()] },
-    format: 'JSONEachRow',
-  });
-  for (const { id, version } of await existing.json<{ id: string; version: number | string }>()) {
+  for (const [id, version] of await storedVersions(client, [...newestById.keys()])) {
     const candidate = newestById.get(id);
-    if (candidate && eventVersion(candidate) <= Number(version)) {
+    if (candidate && eventVersion(candidate) <= version) {
       newestById.delete(id);
       duplicates += 1;
     }
@@ -181,6 +187,35 @@ function byColumn(identifiers: readonly string[]) {
   return columns;
 }
 
+const IDENTIFIER_COLUMNS = { email: 'email', phone: 'phone', billingId: 'billing_id', crmId: 'crm_id' } as const;
+
+/**
+ * The stored events matching any of these `column IN set` conditions, each id in its newest
+ * copy, as FINAL would give them: the matching rows are read without FINAL (FINAL would read
+ * every granule in their key ranges, all columns), then a copy counts only if no newer copy of
+ * its id is stored (a newer copy that does not match means the event no longer matches).
+ */
+async function readEventsWhereAny(client: ClickHouseClient, sets: ReadonlyArray<readonly [column: string, values: readonly string[]]>): Promise<CanonicalEvent[]> {
+  // One branch per column: ClickHouse uses each column's skip index for its branch, where an
+  // OR across columns would read nearly every granule.
+  const branches = sets.filter(([, values]) => values.length > 0);
+  if (branches.length === 0) return [];
+  const result = await client.query({
+    query: branches.map(([column], i) => `SELECT ${COLUMNS}, version FROM ${EVENTS_TABLE} WHERE ${column} IN {v${i}:Array(String)}`).join('\nUNION ALL\n'),
+    query_params: Object.fromEntries(branches.map(([, values], i) => [`v${i}`, values])),
+    format: 'JSONEachRow',
+  });
+  const newest = new Map<string, { event: CanonicalEvent; version: number }>();
+  for (const row of await result.json<Record<string, unknown>>()) {
+    const version = Number(row.version);
+    const event = fromEventRow(eventRow.parse(row));
+    const kept = newest.get(event.id);
+    if (!kept || version > kept.version) newest.set(event.id, { event, version });
+  }
+  const stored = await storedVersions(client, [...newest.keys()]);
+  return [...newest.values()].filter(({ event, version }) => version >= (stored.get(event.id) ?? 0)).map(({ event }) => event);
+}
+
 /**
  * Every stored event of these customers: the events naming any of their identifiers, and the
  * events of the same tickets and calls (a transfer may carry another identifier than its call).
@@ -188,21 +223,14 @@ function byColumn(identifiers: readonly string[]) {
 export async function readCustomersEvents(client: ClickHouseClient, identifiers: readonly string[]): Promise<CanonicalEvent[]> {
   if (identifiers.length === 0) return [];
   const c = byColumn(identifiers);
-  const result = await client.query({
-    query: `
-      WITH threads AS (
-        SELECT DISTINCT contact_id FROM ${EVENTS_TABLE}
-        WHERE email IN {email:Array(String)} OR phone IN {phone:Array(String)}
-           OR billing_id IN {billingId:Array(String)} OR crm_id IN {crmId:Array(String)}
-      )
-      SELECT ${COLUMNS} FROM ${EVENTS_TABLE} FINAL
-      WHERE email IN {email:Array(String)} OR phone IN {phone:Array(String)}
-         OR billing_id IN {billingId:Array(String)} OR crm_id IN {crmId:Array(String)}
-         OR contact_id IN (SELECT contact_id FROM threads WHERE contact_id IS NOT NULL)`,
-    query_params: c,
-    format: 'JSONEachRow',
-  });
-  return (await result.json<unknown>()).map((row) => fromEventRow(eventRow.parse(row)));
+  const named = await readEventsWhereAny(
+    client,
+    (Object.keys(IDENTIFIER_COLUMNS) as Array<keyof typeof IDENTIFIER_COLUMNS>).map((kind) => [IDENTIFIER_COLUMNS[kind], c[kind]] as const),
+  );
+  const threads = [...new Set(named.flatMap((event) => (event.contactId === undefined ? [] : [event.contactId])))];
+  const known = new Set(named.map((event) => event.id));
+  const more = (await readEventsWhereAny(client, [['contact_id', threads]])).filter((event) => !known.has(event.id));
+  return [...named, ...more];
 }
 
 /** What is stored of a batch's tickets and calls (threads), besides the batch itself. */

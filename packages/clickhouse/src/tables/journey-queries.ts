@@ -25,6 +25,49 @@ async function namedRead<T>(client: ClickHouseClient, name: string, sql: string,
   return (await result.json<unknown>()).map((value) => row.parse(value));
 }
 
+/**
+ * What `SELECT ... FROM table FINAL WHERE where` returns, for a `where` that matches few rows
+ * through a skip index: the matching rows are read without FINAL (FINAL would read every granule
+ * in their key ranges, all columns), and a row counts only if it is the newest of its key (a
+ * newer row that does not match means the key no longer matches). `version` is the table's
+ * ReplacingMergeTree version column; rows come in the order of `orderBy`.
+ */
+async function namedNewestRead<T>(
+  client: ClickHouseClient,
+  name: string,
+  from: { table: string; key: string; version: string },
+  select: string,
+  where: string,
+  orderBy: string,
+  params: Record<string, unknown>,
+  row: z.ZodType<T>,
+): Promise<T[]> {
+  const matching = await namedRead(
+    client,
+    name,
+    `SELECT ${select}, ${from.key} AS row_key, toUnixTimestamp64Milli(${from.version}) AS row_version FROM ${from.table} WHERE ${where} ORDER BY ${orderBy}`,
+    params,
+    z.object({ row_key: z.string(), row_version: instantMs }).loose(),
+  );
+  if (matching.length === 0) return [];
+  const newest = await namedRead(
+    client,
+    `${name}.newest`,
+    `SELECT ${from.key} AS row_key, max(toUnixTimestamp64Milli(${from.version})) AS row_version FROM ${from.table} WHERE ${from.key} IN {row_keys:Array(String)} GROUP BY ${from.key}`,
+    { row_keys: [...new Set(matching.map((r) => r.row_key))] },
+    z.object({ row_key: z.string(), row_version: instantMs }),
+  );
+  const newestOf = new Map(newest.map((r) => [r.row_key, r.row_version]));
+  const seen = new Set<string>();
+  return matching
+    .filter((r) => {
+      if (r.row_version !== newestOf.get(r.row_key) || seen.has(r.row_key)) return false;
+      seen.add(r.row_key);
+      return true;
+    })
+    .map((r) => row.parse(r));
+}
+
 const count = z.coerce.number().int().nonnegative();
 const instantMs = z.coerce.number().int();
 const flag = z.coerce.number().transform((value) => value === 1);
@@ -218,25 +261,52 @@ export interface StoredJourney {
 /** A journey with its contacts and handoffs as the tables hold them now; undefined when unknown. */
 export async function readStoredJourney(client: ClickHouseClient, journeyId: string): Promise<StoredJourney | undefined> {
   const params = { journey_id: journeyId };
-  const journeySql = `SELECT journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, cross_silo,
-      billing_trigger_type, if(isNull(billing_trigger_at), NULL, toUnixTimestamp64Milli(assumeNotNull(billing_trigger_at))) AS billing_trigger_at_ms
-    FROM ${JOURNEYS_TABLE} FINAL WHERE ${CURRENT_ROWS} AND journey_id = {journey_id:String}`;
-  const contactsSql = `SELECT event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo
-    FROM ${CONTACTS_TABLE} FINAL WHERE ${CURRENT_ROWS} AND journey_id = {journey_id:String} ORDER BY start_ms, event_id`;
-  const handoffsSql = `SELECT handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo
-    FROM ${HANDOFFS_TABLE} FINAL WHERE ${CURRENT_ROWS} AND journey_id = {journey_id:String} ORDER BY at_ms, handoff_id`;
-  const [journeys, contacts, handoffs] = await Promise.all([
-    namedRead(client, 'journeys.journey', journeySql, params, journeyRow),
-    namedRead(client, 'journeys.contacts', contactsSql, params, journeyContactRow),
-    namedRead(client, 'journeys.handoffs', handoffsSql, params, journeyHandoffRow),
-  ]);
+  const current = `model_version = (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AND is_deleted = 0`;
+  const journeys = await namedNewestRead(
+    client,
+    'journeys.journey',
+    { table: JOURNEYS_TABLE, key: 'journey_id', version: 'computed_at' },
+    `journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, cross_silo, billing_trigger_type,
+      if(isNull(billing_trigger_at), NULL, toUnixTimestamp64Milli(assumeNotNull(billing_trigger_at))) AS billing_trigger_at_ms`,
+    `${current} AND journey_id = {journey_id:String}`,
+    'journey_id',
+    params,
+    journeyRow,
+  );
   const journey = journeys[0];
   if (!journey) return undefined;
-  const nextSql = `SELECT toUnixTimestamp64Milli(start) AS start_ms FROM ${JOURNEYS_TABLE} FINAL
-    WHERE ${CURRENT_ROWS} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}
-    ORDER BY start_ms LIMIT 1`;
-  const next = await namedRead(client, 'journeys.next-start', nextSql, { customer_id: journey.customer_id, start_ms: journey.start_ms }, z.object({ start_ms: instantMs }));
-  return { journey, contacts, handoffs, nextJourneyStartMs: next[0]?.start_ms };
+  const contacts = await namedNewestRead(
+    client,
+    'journeys.contacts',
+    { table: CONTACTS_TABLE, key: 'event_id', version: 'computed_at' },
+    'event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo',
+    `${current} AND journey_id = {journey_id:String}`,
+    'start_ms, event_id',
+    params,
+    journeyContactRow,
+  );
+  const handoffs = await namedNewestRead(
+    client,
+    'journeys.handoffs',
+    { table: HANDOFFS_TABLE, key: 'handoff_id', version: 'computed_at' },
+    'handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo',
+    `${current} AND journey_id = {journey_id:String}`,
+    'at_ms, handoff_id',
+    params,
+    journeyHandoffRow,
+  );
+  // The customer's journeys that start later: the earliest is the next one.
+  const later = await namedNewestRead(
+    client,
+    'journeys.next-start',
+    { table: JOURNEYS_TABLE, key: 'journey_id', version: 'computed_at' },
+    'toUnixTimestamp64Milli(start) AS start_ms',
+    `${current} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}`,
+    'start_ms',
+    { customer_id: journey.customer_id, start_ms: journey.start_ms },
+    z.object({ start_ms: instantMs }),
+  );
+  return { journey, contacts, handoffs, nextJourneyStartMs: later[0]?.start_ms };
 }
 
 /**
@@ -246,10 +316,13 @@ export async function readStoredJourney(client: ClickHouseClient, journeyId: str
  * identifier than its call).
  */
 export async function readCustomerEventsBetween(client: ClickHouseClient, customerId: string, fromMs: number, untilMs: number | undefined): Promise<CanonicalEvent[]> {
-  const identities = await namedRead(
+  const identities = await namedNewestRead(
     client,
     'journeys.customer-identifiers',
-    `SELECT identifier FROM ${IDENTITIES_TABLE} FINAL WHERE customer_id = {customer_id:String}`,
+    { table: IDENTITIES_TABLE, key: 'identifier', version: 'updated_at' },
+    'identifier',
+    'customer_id = {customer_id:String}',
+    'identifier',
     { customer_id: customerId },
     z.object({ identifier: z.string() }),
   );
