@@ -46,9 +46,11 @@ export async function freePort(): Promise<number> {
 
 export interface LocalKafka {
   brokers: string[];
-  pid: number;
+  readonly pid: number;
   dataDir: string;
   stop(): Promise<void>;
+  /** Stops the broker and starts it again on the same port and log directory (its topics and offsets kept). */
+  restart(): Promise<void>;
 }
 
 export interface LocalKafkaOptions {
@@ -101,8 +103,25 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const format = spawnSync('java', java(libs, ['kafka.tools.StorageTool', 'format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', properties]), { encoding: 'utf8' });
   if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stderr || format.stdout}`);
 
+  let pid = await launch(libs, properties, options.detached ?? false);
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    get pid() {
+      return pid;
+    },
+    dataDir: options.dataDir,
+    stop: () => stopProcess(pid),
+    async restart() {
+      await stopProcess(pid);
+      pid = await launch(libs, properties, false);
+    },
+  };
+}
+
+/** Starts the broker of a formatted log directory; resolves with its pid when it accepts clients. */
+async function launch(libs: string, properties: string, detached: boolean): Promise<number> {
   const child: ChildProcess = spawn('java', java(libs, ['kafka.Kafka', properties]), {
-    detached: options.detached ?? false,
+    detached,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -126,17 +145,12 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   child.stderr?.removeAllListeners('data');
   child.stdout?.resume();
   child.stderr?.resume();
-  if (options.detached) {
+  if (detached) {
     child.stdout?.destroy();
     child.stderr?.destroy();
     child.unref();
   }
-  return {
-    brokers: [`127.0.0.1:${port}`],
-    pid: child.pid!,
-    dataDir: options.dataDir,
-    stop: () => stopProcess(child.pid!),
-  };
+  return child.pid!;
 }
 
 /** SIGTERM, then SIGKILL after 10 s; resolves when the process is gone. */
