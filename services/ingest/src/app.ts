@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { createHttpApp, registerHealthRoutes, registerPrometheus, type Registry } from '@seamline/http';
 import { ingestTelemetry, NO_TELEMETRY } from './telemetry.ts';
 import type { Logger } from '@seamline/log';
-import type { EventPublisher } from './publisher.ts';
+import { boundedPublisher, type EventPublisher, type PublishLimits } from './publisher.ts';
 import { eventsRoute } from './routes/events.ts';
 import { sourcesRoute } from './routes/sources.ts';
 import { sourceAuthenticators, type SourceSecrets } from './sources/authenticators.ts';
@@ -22,11 +22,18 @@ export interface IngestAppOptions {
   metrics?: Registry;
   /** Requests per minute per client address; 0 turns the limit off (default 6000). */
   rateLimitPerMinute?: number;
+  /** Events publishing at once and how long Kafka may take (default 50,000 and 10 s). */
+  publishLimits?: Partial<PublishLimits>;
 }
 
 export async function buildIngestApp(options: IngestAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger: options.logger, bodyLimit: options.bodyLimitBytes ?? 10 << 20 });
   const telemetry = options.metrics ? ingestTelemetry(options.metrics) : NO_TELEMETRY;
+  const publisher = boundedPublisher(
+    options.publisher,
+    { maxInFlightEvents: options.publishLimits?.maxInFlightEvents ?? 50_000, timeoutMs: options.publishLimits?.timeoutMs ?? 10_000 },
+    telemetry.inFlight,
+  );
   if (options.metrics) registerPrometheus(app, options.metrics);
   const perMinute = options.rateLimitPerMinute ?? 6_000;
   if (perMinute > 0) {
@@ -41,20 +48,20 @@ export async function buildIngestApp(options: IngestAppOptions): Promise<Fastify
       }),
     });
   }
-  registerHealthRoutes(app, { kafka: () => options.publisher.ready() });
+  registerHealthRoutes(app, { kafka: () => publisher.ready() });
   // Bodies arrive as text so that a payload that fails to parse is still kept whole as a dead
   // letter, and so that webhook signatures are checked over the exact bytes received.
   app.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
   await app.register(eventsRoute, {
-    publisher: options.publisher,
+    publisher,
     telemetry,
     maxBatchItems: options.maxBatchItems ?? 10_000,
     ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),
   });
   await app.register(sourcesRoute, {
-    publisher: options.publisher,
+    publisher,
     telemetry,
     translators: sourceTranslators(options.translatorOptions ?? { zendeskGroups: {} }),
     authenticators: sourceAuthenticators(options.sourceSecrets ?? {}),

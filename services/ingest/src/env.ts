@@ -9,6 +9,18 @@ export const ingestEnv = z.object({
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 << 20),
   INGEST_MAX_BATCH_ITEMS: z.coerce.number().int().positive().default(10_000),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000).describe('Per client address; 0 turns it off.'),
+  INGEST_MAX_IN_FLIGHT_EVENTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50_000)
+    .describe('Events being published to Kafka at once; a request that would go over gets 503 with Retry-After.'),
+  INGEST_PUBLISH_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('A request whose events Kafka has not acknowledged by then gets 503 with Retry-After.'),
   ...sourcesEnv,
   ZENDESK_WEBHOOK_SECRET: z.string().optional().describe('Enables /v1/sources/zendesk: the webhook signing secret.'),
   CONNECT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Enables /v1/sources/connect: the bearer token.'),

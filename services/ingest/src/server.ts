@@ -22,6 +22,7 @@ const app = await buildIngestApp({
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
   rateLimitPerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE,
+  publishLimits: { maxInFlightEvents: config.INGEST_MAX_IN_FLIGHT_EVENTS, timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS },
   metrics: createMetricsRegistry('ingest'),
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
   sourceSecrets: {

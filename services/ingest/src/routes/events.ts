@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EventPublisher } from '../publisher.ts';
+import { unavailable, type EventPublisher } from '../publisher.ts';
 import type { IngestTelemetry } from '../telemetry.ts';
 import { splitBody, takeIn } from '../intake.ts';
 
@@ -60,7 +60,12 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
       const items = splitBody(body, ndjson);
       if ('error' in items) {
         const intake = takeIn([{ parseError: items.error, text: body }], 'http');
-        await options.publisher.publish([], intake.deadLetters);
+        try {
+          await options.publisher.publish([], intake.deadLetters);
+        } catch (error) {
+          const { retryAfter, reason } = unavailable(error);
+          return reply.code(503).header('retry-after', retryAfter).send({ error: 'the payload could not be kept as a dead letter now; retry later', reason });
+        }
         return reply.code(400).send({ error: items.error });
       }
       if (items.length > options.maxBatchItems) {
@@ -72,10 +77,11 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
         await options.publisher.publish(intake.events, intake.deadLetters);
       } catch (error) {
         request.log.error({ err: error }, 'publishing failed');
+        const { retryAfter, reason } = unavailable(error);
         return reply
           .code(503)
-          .header('retry-after', '5')
-          .send({ error: 'events could not be stored now; nothing of this request was accepted, retry later' });
+          .header('retry-after', retryAfter)
+          .send({ error: 'events could not be stored now; nothing of this request was accepted, retry later', reason });
       }
       const count = (status: string) => intake.items.filter((i) => i.status === status).length;
       options.telemetry.counted('http', 'accepted', count('accepted'));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EventPublisher } from '../publisher.ts';
+import { unavailable, type EventPublisher } from '../publisher.ts';
 import type { IngestTelemetry } from '../telemetry.ts';
 import type { Authenticate } from '../sources/authenticators.ts';
 import { makeDeadLetter } from '@seamline/schemas';
@@ -52,7 +52,15 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
       const { source } = request.params;
       const body = typeof request.body === 'string' ? request.body : '';
       const refuse = async (status: number, reason: string, path = '', letterSource = source) => {
-        await options.publisher.publish([], [makeDeadLetter(letterSource, body, reason, path)]);
+        try {
+          await options.publisher.publish([], [makeDeadLetter(letterSource, body, reason, path)]);
+        } catch (error) {
+          const unavailableNow = unavailable(error);
+          return reply
+            .code(503)
+            .header('retry-after', unavailableNow.retryAfter)
+            .send({ error: 'the payload could not be kept as a dead letter now; retry later', reason: unavailableNow.reason });
+        }
         options.telemetry.counted(letterSource, 'rejected', 1);
         return reply.code(status).send({ error: reason, ...(path && { path }), deadLettered: true });
       };
@@ -74,7 +82,8 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
         await options.publisher.publish(unique, []);
       } catch (error) {
         request.log.error({ err: error, source }, 'publishing failed');
-        return reply.code(503).header('retry-after', '5').send({ error: 'events could not be stored now; retry later' });
+        const { retryAfter, reason } = unavailable(error);
+        return reply.code(503).header('retry-after', retryAfter).send({ error: 'events could not be stored now; retry later', reason });
       }
       options.telemetry.counted(source, 'accepted', unique.length);
       options.telemetry.counted(source, 'duplicate', intake.events.length - unique.length);
