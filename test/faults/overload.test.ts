@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testStack } from '@seamline/infra/testing';
+import { startService, type ServiceProcess } from '@seamline/infra/service-process';
+import { createKafka, ensureTopics, topicNames } from '@seamline/kafka';
+import { createLogger } from '@seamline/log';
+import { uniquePrefix, waitFor } from '../support/wait.ts';
+
+// Ingest taking more than it may hold at once: requests over the bound get 503 with Retry-After,
+// and every event it acknowledged is on the raw topic.
+const logger = createLogger({ service: 'e2e', level: 'error', pretty: false });
+const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+const IN_FLIGHT = 1_000;
+const CONCURRENT = 48;
+const PER_POST = 400;
+
+describe('ingest under overload', () => {
+  const stack = testStack();
+  const prefix = uniquePrefix('overload');
+  const topics = topicNames(prefix);
+  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'overload-test' }, logger);
+  let ingest: ServiceProcess;
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, topics);
+    ingest = startService('ingest', {
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      INGEST_RATE_LIMIT_PER_MINUTE: '0',
+      INGEST_MAX_IN_FLIGHT_EVENTS: String(IN_FLIGHT),
+    });
+    await waitFor('ingest to listen', () => listening.test(ingest.output()), 90_000);
+  }, 120_000);
+  afterAll(() => ingest?.child.kill('SIGKILL'));
+
+  it('refuses what it cannot hold with 503 and Retry-After, and loses nothing it acknowledged', async () => {
+    const base = listening.exec(ingest.output())![1]!;
+    let next = 0;
+    const acknowledged = new Set<string>();
+    const refusals: Array<string | null> = [];
+    const post = async () => {
+      const batch = Array.from({ length: PER_POST }, () => {
+        const n = next++;
+        return {
+          id: `overload-${n}`,
+          type: 'ticket.created',
+          occurredAt: new Date(Date.UTC(2026, 2, 1) + n * 1000).toISOString(),
+          source: 'zendesk',
+          customer: { email: `c${n % 900}@example.com` },
+          contactId: `t-${n}`,
+          channel: 'email',
+        };
+      });
+      const response = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      if (response.status === 200) for (const event of batch) acknowledged.add(event.id);
+      else if (response.status === 503) refusals.push(response.headers.get('retry-after'));
+      else throw new Error(`unexpected ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer().catch(() => undefined);
+    };
+    for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: CONCURRENT }, post));
+
+    expect(refusals.length, 'some requests were over the bound').toBeGreaterThan(0);
+    expect(refusals.every((retryAfter) => retryAfter === '1')).toBe(true);
+    expect(acknowledged.size).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/seamline_ingest_events_in_flight\{service="ingest"\} 0/);
+
+    // Every acknowledged event is on the raw topic.
+    const seen = new Set<string>();
+    const consumer = kafka.consumer({ groupId: `${prefix}check` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.raw, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.add((JSON.parse(message.value!.toString()) as { id: string }).id) });
+    try {
+      await waitFor('every acknowledged event on the topic', () => [...acknowledged].every((id) => seen.has(id)), 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+  }, 240_000);
+});
