@@ -29,6 +29,11 @@ export interface BatchConsumerOptions {
   maxHandlerMessages?: number;
   /** How long a partition's batch waits for those of other partitions to join it (default 20 ms). */
   lingerMs?: number;
+  /**
+   * How long the group waits for a silent member before handing its partitions on (default 30 s).
+   * A member killed without leaving holds its partitions this long, also against its restart.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface BatchConsumer {
@@ -44,7 +49,8 @@ export interface BatchConsumer {
  */
 export async function startBatchConsumer(options: BatchConsumerOptions): Promise<BatchConsumer> {
   const { kafka, groupId, topics, handleBatch, logger } = options;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytes: 16 << 20 });
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)), maxBytes: 16 << 20 });
   const coalescer = createCoalescer(handleBatch, { maxMessages: options.maxHandlerMessages ?? 10_000, lingerMs: options.lingerMs ?? 20 });
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });

@@ -1,4 +1,4 @@
-import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
+import { clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const stitcherEnv = z.object({
@@ -9,6 +9,10 @@ export const stitcherEnv = z.object({
   ...metricsEnv,
   ...httpEnv(8082),
   STITCHER_GROUP_ID: z.string().default('seamline-stitcher'),
+  STITCHER_SESSION_TIMEOUT: durationSchema
+    .prefault('30s')
+    .pipe(z.number().min(6_000, 'must be at least 6s (the broker refuses shorter sessions)').max(300_000, 'must be at most 5m'))
+    .describe('How long the group waits for a silent stitcher before its partitions go to another (or to its restarted self).'),
   STITCHER_LINKING: z
     .enum(['inline', 'topic'], { message: 'must be inline or topic' })
     .default('inline')

@@ -31,6 +31,28 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return copy;
 }
 
+/**
+ * The client as a process killed after `writesLeft` more inserts sees it: those land, every
+ * later one fails. Reads still work, as they would have until the kill.
+ */
+function killedAfter(client: ClickHouseClient, writesLeft: number): ClickHouseClient {
+  let left = writesLeft;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'insert') return Reflect.get(target, property, receiver) as unknown;
+      return (params: Parameters<ClickHouseClient['insert']>[0]) => (left-- > 0 ? target.insert(params) : Promise.reject(new Error('killed')));
+    },
+  });
+}
+
+async function emptyTables(client: ClickHouseClient): Promise<void> {
+  const result = await client.query({
+    query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND name != 'schema_migrations_v1' AND engine NOT LIKE '%View%'",
+    format: 'JSONEachRow',
+  });
+  for (const { name } of await result.json<{ name: string }>()) await client.command({ query: `TRUNCATE TABLE ${name}` });
+}
+
 async function tableRows(client: ClickHouseClient, table: string, key: string, columns: string) {
   const result = await client.query({ query: `SELECT ${columns} FROM ${table} FINAL ORDER BY ${key}`, format: 'JSONEachRow' });
   return result.json<Record<string, unknown>>();
@@ -75,6 +97,51 @@ describe('contacts, journeys and handoffs kept current batch by batch', () => {
     const handoffs = await tableRows(clickhouse.client, 'handoffs_v1', 'handoff_id', handoffColumns);
     expect(handoffs.some((h) => h.kind === 'bounce')).toBe(true);
     expect(handoffs).toEqual(strip(expected.handoffs).sort(sortBy('handoff_id')).map((r) => pick(r, handoffColumns)));
+  });
+
+  it('equal a full computation after a batch is cut short at any of its writes and redelivered in other batches', async () => {
+    const settings = { orgMap: () => orgMap, repeatWindowMs: W, billingWindowMs: B, maxIdentifiers: 50 };
+    const sample = events;
+    const arriving = shuffled(sample, 3);
+    const [first, second] = [arriving.slice(0, 2000), arriving.slice(2000)];
+    const full = buildJourneys(sample, orgMap, { asOf: new Date('9999-12-31T00:00:00Z'), repeatWindowMs: W, billingWindowMs: B });
+    const expected = journeyRows(full.customers, 'any', W, new Date(0));
+    const ids = (rows: Record<string, unknown>[], key: string) => rows.map((row) => String(row[key])).sort();
+    const current = async (table: string, key: string) =>
+      (await tableRows(clickhouse.client, table, key, `${key}, is_deleted`)).filter((row) => row.is_deleted === 0).map((row) => String(row[key]));
+
+    let writes = 0;
+    for (let crashAfter = 0; ; crashAfter++) {
+      await emptyTables(clickhouse.client);
+      const processBatch = createBatchProcessor(clickhouse.client, logger, { journeys: createJourneyRefresher(clickhouse.client, settings, logger) });
+      await processBatch(asMessages(first));
+      // The second batch is cut short after `crashAfter` of its writes...
+      const counting = killedAfter(clickhouse.client, crashAfter);
+      const cut = createBatchProcessor(counting, logger, { journeys: createJourneyRefresher(counting, settings, logger) });
+      const completed = await cut(asMessages(second)).then(() => true, () => false);
+      // ...and comes again split differently, as the partitions of a restarted consumer may be.
+      await processBatch(asMessages(second.slice(0, 900)));
+      await processBatch(asMessages(second.slice(900)));
+
+      const where = `cut after ${crashAfter} writes`;
+      expect(await current('journeys_v1', 'journey_id'), where).toEqual(ids(expected.journeys, 'journey_id'));
+      expect(await current('handoffs_v1', 'handoff_id'), where).toEqual(ids(expected.handoffs, 'handoff_id'));
+      const contacts = await tableRows(clickhouse.client, 'contacts_v1', 'event_id', 'event_id, journey_id, customer_id');
+      expect(contacts, where).toEqual(
+        [...expected.contacts].sort((a, b) => (String(a.event_id) < String(b.event_id) ? -1 : 1)).map((c) => ({ event_id: c.event_id, journey_id: c.journey_id, customer_id: c.customer_id })),
+      );
+      // Every customer id the identities no longer hold was logged as merged away.
+      const unlogged = await clickhouse.client.query({
+        query: `SELECT DISTINCT customer_id FROM identities_v1 WHERE customer_id NOT IN (SELECT customer_id FROM identities_v1 FINAL)
+                AND customer_id NOT IN (SELECT arrayJoin(merged_customer_ids) FROM identity_merges_v1)`,
+        format: 'JSONEachRow',
+      });
+      expect(await unlogged.json(), where).toEqual([]);
+      if (completed) break;
+      writes = crashAfter + 1;
+    }
+    // Every write of the batch was a crash point once.
+    expect(writes).toBeGreaterThanOrEqual(6);
   });
 
   it('rebuilds every customer when the org map changes, and records the new model', async () => {

@@ -69,8 +69,12 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     const customers = model.customers.filter((c) => affected.has(c.customerId));
     const computedAt = new Date();
     const rows = journeyRows(customers, version(), settings.repeatWindowMs, computedAt);
-    // Only customers with something stored before can have rows that went away.
-    const before = await storedJourneyKeys(client, [...new Set([...stored, ...(options.replacedCustomerIds ?? [])])]);
+    // Rows that went away belong to customers with something stored before, to customers merged
+    // away, or to whoever the stored rows of these contacts name.
+    const before = await storedJourneyKeys(client, {
+      customerIds: [...new Set([...stored, ...(options.replacedCustomerIds ?? [])])],
+      contactEventIds: rows.contacts.map((contact) => contact.event_id as string),
+    });
     const journeysNow = new Set(rows.journeys.map((j) => j.journey_id as string));
     const handoffsNow = new Set(rows.handoffs.map((h) => h.handoff_id as string));
     const gone = {

@@ -48,6 +48,7 @@ const stitcher = await startStitcher({
   topics,
   groupId: config.STITCHER_GROUP_ID,
   linking: config.STITCHER_LINKING,
+  sessionTimeoutMs: config.STITCHER_SESSION_TIMEOUT,
   journeys,
   logger,
   processor: {

@@ -15,6 +15,8 @@ export interface StitcherOptions {
   journeys: JourneyRefresher;
   logger: Logger;
   processor?: Omit<ProcessorOptions, 'topics' | 'journeys' | 'handOff'>;
+  /** How long the group waits for a silent member (see BatchConsumerOptions). */
+  sessionTimeoutMs?: number;
   /** Told of each batch stored (metrics, logs). */
   onBatch?: (messages: number, seconds: number, outcome: BatchOutcome) => void;
 }
@@ -33,6 +35,7 @@ export async function startStitcher(options: StitcherOptions) {
     ? await startBatchConsumer({
         kafka,
         groupId: `${options.groupId}-linker`,
+        ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
         topics: [topics.stitched],
         logger,
         handleBatch: createLinker(clickhouse, { ...(options.processor?.maxIdentifiers && { maxIdentifiers: options.processor.maxIdentifiers }), journeys }),
@@ -48,6 +51,7 @@ export async function startStitcher(options: StitcherOptions) {
     kafka,
     groupId: options.groupId,
     topics: [topics.raw, topics.deadLetter],
+    ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
     logger,
     handleBatch: async (messages) => {
       const started = performance.now();

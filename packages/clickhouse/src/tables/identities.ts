@@ -33,14 +33,14 @@ export async function readKnownIdentities(client: ClickHouseClient, identifiers:
   return { customerOf, membersOf };
 }
 
-/** Writes an update: new and changed assignments, the merge log and refused links. */
+/**
+ * Writes an update: the merge log and refused links, then the new and changed assignments. The
+ * assignments go last: a batch cut short before them links the same way when it comes again,
+ * so its merges are found and logged again (both logs are keyed by event and collapse repeats).
+ */
 export async function writeIdentityUpdate(client: ClickHouseClient, update: IdentityUpdate, at = new Date()): Promise<void> {
   const now = at.toISOString();
-  const writes: Promise<unknown>[] = [];
-  if (update.assignments.size > 0) {
-    const values = [...update.assignments].map(([identifier, customer_id]) => ({ identifier, customer_id, updated_at: now }));
-    writes.push(client.insert({ table: IDENTITIES_TABLE, values, format: 'JSONEachRow' }));
-  }
+  const logs: Promise<unknown>[] = [];
   if (update.merges.length > 0) {
     const values = update.merges.map((m: CustomerMerge) => ({
       merged_at: now,
@@ -49,13 +49,17 @@ export async function writeIdentityUpdate(client: ClickHouseClient, update: Iden
       merged_customer_ids: m.mergedCustomerIds,
       identifiers: m.identifiers,
     }));
-    writes.push(client.insert({ table: MERGES_TABLE, values, format: 'JSONEachRow' }));
+    logs.push(client.insert({ table: MERGES_TABLE, values, format: 'JSONEachRow' }));
   }
   if (update.refusedLinks.length > 0) {
     const values = update.refusedLinks.map((r) => ({ refused_at: now, event_id: r.eventId, identifiers: r.identifiers, reason: r.reason }));
-    writes.push(client.insert({ table: REFUSED_LINKS_TABLE, values, format: 'JSONEachRow' }));
+    logs.push(client.insert({ table: REFUSED_LINKS_TABLE, values, format: 'JSONEachRow' }));
   }
-  await Promise.all(writes);
+  await Promise.all(logs);
+  if (update.assignments.size > 0) {
+    const values = [...update.assignments].map(([identifier, customer_id]) => ({ identifier, customer_id, updated_at: now }));
+    await client.insert({ table: IDENTITIES_TABLE, values, format: 'JSONEachRow' });
+  }
 }
 
 /** The customer of each identifier, as the tables say now (for people and tests). */

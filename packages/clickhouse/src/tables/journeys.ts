@@ -88,13 +88,30 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
   return rows;
 }
 
-/** The journey and handoff ids the tables hold now for these customers (to find the ones that went away). */
-export async function storedJourneyKeys(client: ClickHouseClient, customerIds: string[]): Promise<{ journeys: string[]; handoffs: string[] }> {
-  if (customerIds.length === 0) return { journeys: [], handoffs: [] };
+/**
+ * The journey and handoff ids the tables hold now for these customers, and for the customers
+ * the stored rows of these contacts name (to find the ones that went away). The contacts' side
+ * finds the rows of a customer merged away whose merge was recorded in the identities by a run
+ * of the batch that did not get to its journey rows (a crash between the two).
+ */
+export async function storedJourneyKeys(
+  client: ClickHouseClient,
+  keys: { customerIds: readonly string[]; contactEventIds: readonly string[] },
+): Promise<{ journeys: string[]; handoffs: string[] }> {
+  const owners = new Set(keys.customerIds);
+  if (keys.contactEventIds.length > 0) {
+    const result = await client.query({
+      query: `SELECT DISTINCT customer_id FROM ${CONTACTS_TABLE} FINAL WHERE event_id IN {ids:Array(String)}`,
+      query_params: { ids: keys.contactEventIds },
+      format: 'JSONEachRow',
+    });
+    for (const row of await result.json<{ customer_id: string }>()) owners.add(row.customer_id);
+  }
+  if (owners.size === 0) return { journeys: [], handoffs: [] };
   const read = async (table: string, key: string) => {
     const result = await client.query({
       query: `SELECT ${key} AS key FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
-      query_params: { ids: customerIds },
+      query_params: { ids: [...owners] },
       format: 'JSONEachRow',
     });
     return (await result.json<{ key: string }>()).map((r) => r.key);
@@ -105,7 +122,9 @@ export async function storedJourneyKeys(client: ClickHouseClient, customerIds: s
 
 /**
  * Writes recomputed rows, and deletion markers for the journeys and handoffs that no longer
- * exist. Contacts never go away: an event that starts a contact always does.
+ * exist. Contacts never go away: an event that starts a contact always does. Contacts are
+ * written last: until they are, their stored rows still name the customer whose journeys the
+ * markers are for, so a run cut short in between finds those journeys again (storedJourneyKeys).
  */
 export async function writeJourneyRows(
   client: ClickHouseClient,
@@ -118,7 +137,8 @@ export async function writeJourneyRows(
   const handoffs = [...rows.handoffs, ...gone.handoffs.map((handoff_id) => ({ handoff_id, computed_at, is_deleted: 1 }))];
   const insert = (table: string, values: Record<string, unknown>[]) =>
     values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
-  await Promise.all([insert(CONTACTS_TABLE, rows.contacts), insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
+  await Promise.all([insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
+  await insert(CONTACTS_TABLE, rows.contacts);
   await recordTablesWrite(client);
 }
 
