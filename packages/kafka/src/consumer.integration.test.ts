@@ -22,7 +22,7 @@ describe('the batch consumer loop', () => {
   const consumers: BatchConsumer[] = [];
   afterAll(async () => Promise.all(consumers.map((c) => c.stop())));
 
-  it('hands batches over in bounded slices and commits only what the handler finished', async () => {
+  it('hands batches over in bounded slices, tries a failed one again after growing pauses, and commits only what was handled', async () => {
     await ensureTopics(kafka, topics);
     const producer = await createEventProducer(kafka);
     const messages = Array.from({ length: 300 }, (_, i) => ({ key: `customer-${i % 7}`, value: `{"n":${i}}` }));
@@ -31,7 +31,9 @@ describe('the batch consumer loop', () => {
 
     const seen: IncomingMessage[] = [];
     const sliceSizes: number[] = [];
-    let failOnce = true;
+    const calls: string[] = [];
+    const pauses: number[] = [];
+    let failures = 3;
     const groupId = `${topics.raw}-group`;
     consumers.push(
       await startBatchConsumer({
@@ -40,10 +42,12 @@ describe('the batch consumer loop', () => {
         topics: [topics.raw],
         logger,
         maxHandlerMessages: 25,
+        retry: { initialMs: 50, onRetry: (_error, _attempt, pauseMs) => pauses.push(pauseMs) },
         handleBatch: async (slice) => {
-          // The first slice fails once: nothing may be committed for it, so it is delivered again.
-          if (failOnce) {
-            failOnce = false;
+          calls.push(`${slice[0]!.partition}:${slice[0]!.offset}`);
+          // The first slice fails three times (ClickHouse away): it is tried again before any other.
+          if (failures > 0) {
+            failures--;
             throw new Error('ClickHouse did not acknowledge');
           }
           sliceSizes.push(slice.length);
@@ -55,5 +59,9 @@ describe('the batch consumer loop', () => {
     expect(Math.max(...sliceSizes)).toBeLessThanOrEqual(25);
     const values = new Set(seen.map((m) => m.value?.toString()));
     expect(values.size).toBe(300);
+    expect(seen).toHaveLength(300);
+    // The same slice four times in a row, after pauses that double.
+    expect(new Set(calls.slice(0, 4)).size).toBe(1);
+    expect(pauses).toEqual([50, 100, 200]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@seamline/log';
-import { createCoalescer } from './coalescer.ts';
+import { createCoalescer, type RetryPolicy } from './coalescer.ts';
 
 export interface IncomingMessage {
   topic: string;
@@ -34,6 +34,11 @@ export interface BatchConsumerOptions {
    * A member killed without leaving holds its partitions this long, also against its restart.
    */
   sessionTimeoutMs?: number;
+  /**
+   * A failed handler call is tried again with the same messages, pausing 0.5 s, 1 s, 2 s … up
+   * to 30 s, for as long as it fails (ClickHouse away): later batches wait, nothing is skipped.
+   */
+  retry?: Omit<RetryPolicy, 'isRunning'>;
 }
 
 export interface BatchConsumer {
@@ -51,7 +56,23 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   const { kafka, groupId, topics, handleBatch, logger } = options;
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   const consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)), maxBytes: 16 << 20 });
-  const coalescer = createCoalescer(handleBatch, { maxMessages: options.maxHandlerMessages ?? 10_000, lingerMs: options.lingerMs ?? 20 });
+  let running = true;
+  const coalescer = createCoalescer(handleBatch, {
+    maxMessages: options.maxHandlerMessages ?? 10_000,
+    lingerMs: options.lingerMs ?? 20,
+    retry: {
+      ...options.retry,
+      onRetry: (error, attempt, pauseMs) => {
+        logger.warn({ groupId, attempt, pauseMs, error: error instanceof Error ? error.message : String(error) }, 'batch failed; trying it again after a pause');
+        options.retry?.onRetry?.(error, attempt, pauseMs);
+      },
+      onRecovered: (attempts) => {
+        logger.info({ groupId, attempts }, 'batch handled after failed attempts');
+        options.retry?.onRecovered?.(attempts);
+      },
+      isRunning: () => running,
+    },
+  });
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
@@ -85,6 +106,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   return {
     consumer,
     async stop() {
+      running = false;
       await consumer.stop();
       await consumer.disconnect();
     },

@@ -56,6 +56,8 @@ const stitcher = await startStitcher({
     maxIdentifiers: config.SEAMLINE_MAX_IDENTIFIERS,
     blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,
   },
+  onRetry: () => telemetry.retry(),
+  onRecovered: () => telemetry.recovered(),
   onBatch: (messages, seconds, outcome) => {
     telemetry.batch(messages, seconds, outcome);
     logger.info({ messages, ...outcome }, 'batch');

@@ -17,6 +17,9 @@ export interface StitcherOptions {
   processor?: Omit<ProcessorOptions, 'topics' | 'journeys' | 'handOff'>;
   /** How long the group waits for a silent member (see BatchConsumerOptions). */
   sessionTimeoutMs?: number;
+  /** Told of each failed attempt at a batch, and of the success after them (metrics). */
+  onRetry?: () => void;
+  onRecovered?: () => void;
   /** Told of each batch stored (metrics, logs). */
   onBatch?: (messages: number, seconds: number, outcome: BatchOutcome) => void;
 }
@@ -30,12 +33,14 @@ export interface StitcherOptions {
 export async function startStitcher(options: StitcherOptions) {
   const { kafka, clickhouse, topics, journeys, logger } = options;
   const viaTopic = options.linking === 'topic';
+  const retryHooks = { onRetry: () => options.onRetry?.(), onRecovered: () => options.onRecovered?.() };
   const producer = viaTopic ? await createEventProducer(kafka) : undefined;
   const linker = viaTopic
     ? await startBatchConsumer({
         kafka,
         groupId: `${options.groupId}-linker`,
         ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
+        retry: retryHooks,
         topics: [topics.stitched],
         logger,
         handleBatch: createLinker(clickhouse, { ...(options.processor?.maxIdentifiers && { maxIdentifiers: options.processor.maxIdentifiers }), journeys }),
@@ -52,6 +57,7 @@ export async function startStitcher(options: StitcherOptions) {
     groupId: options.groupId,
     topics: [topics.raw, topics.deadLetter],
     ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
+    retry: retryHooks,
     logger,
     handleBatch: async (messages) => {
       const started = performance.now();

@@ -28,6 +28,16 @@ export function stitcherTelemetry(registry: Registry) {
     labelNames: ['source', 'field'],
     registers: [registry],
   });
+  const retries = new Counter({
+    name: 'seamline_stitcher_batch_retries_total',
+    help: 'Batches that failed (ClickHouse or Kafka away) and were tried again after a pause',
+    registers: [registry],
+  });
+  const failing = new Gauge({
+    name: 'seamline_stitcher_batch_failing',
+    help: '1 while the batch in hand keeps failing and is being tried again, else 0',
+    registers: [registry],
+  });
   const lag = new Gauge({
     name: 'seamline_stitcher_consumer_lag',
     help: 'Messages of the topic not yet committed by the stitcher group',
@@ -45,6 +55,13 @@ export function stitcherTelemetry(registry: Registry) {
     deadLetters(letters: readonly DeadLetter[]) {
       // The field, not the reason text: reasons carry values and line numbers, fields are few.
       for (const letter of letters) deadLetters.inc({ source: letter.source.replace(/^file:.*/, 'file'), field: letter.path || '(payload)' });
+    },
+    retry() {
+      retries.inc();
+      failing.set(1);
+    },
+    recovered() {
+      failing.set(0);
     },
     lag(topic: string, messages: number) {
       lag.set({ topic }, messages);
