@@ -57,7 +57,12 @@ export const canonicalEventV1 = z
     channel: z.enum(CHANNELS),
     direction: z.enum(['inbound', 'outbound']).optional().describe('Default inbound.'),
     reason: nonEmpty(200).optional(),
-    attributes: z.record(z.string(), z.string()).optional(),
+    attributes: z
+      .record(z.string().min(1).max(100), z.string().max(2_000))
+      .refine((attributes) => Object.keys(attributes).length <= 50, 'at most 50 attributes')
+      .meta({ maxProperties: 50 })
+      .optional()
+      .describe('Further facts of the source, as text: at most 50, names up to 100 characters, values up to 2,000.'),
   })
   .meta({ title: 'Seamline canonical event v1', $id: 'https://seamline.dev/schemas/canonical-event.v1.json' });
 

@@ -34,6 +34,9 @@ describe('validateCanonicalEvent', () => {
     [{ ...valid, channel: 'pigeon' }, 'channel', /^channel: /],
     [{ ...valid, customer: {} }, 'customer', /customer: no valid identifier/],
     [{ ...valid, customer: { phone: '12345', email: 'unknown' } }, 'customer', /email blocked value; phone must be "\+" and 8 to 15 digits/],
+    [{ ...valid, attributes: { note: 'x'.repeat(2_001) } }, 'attributes.note', /^attributes\.note: /],
+    [{ ...valid, attributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`a${i}`, 'v'])) }, 'attributes', /at most 50 attributes/],
+    [{ ...valid, attributes: { ['k'.repeat(101)]: 'v' } }, `attributes.${'k'.repeat(101)}`, /^attributes/],
     ['just a string', '', /expected object/],
   ])('rejects a bad event with the failing path and a reason (%#)', (input, path, reason) => {
     const result = validateCanonicalEvent(input);
