@@ -37,6 +37,10 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
       });
       return reply.code(400).send({ error: problems.join('; ') });
     }
+    // The caller's own mistakes that fastify and its plugins name (a path out of the dashboard
+    // folder, a body of the wrong type or size) keep their 4xx.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) return reply.code(status).send({ error: error instanceof Error ? error.message : 'bad request' });
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal error' });
   });

@@ -113,4 +113,30 @@ describe('hostile input on every metric API parameter', () => {
     );
     expect(await countEvents(clickhouse.client)).toEqual(before);
   }, 600_000);
+
+  it('serves nothing outside the dashboard folder, however the path is spelled', async () => {
+    // Files that exist beside and above the dashboard folder.
+    const secrets = [read('org.json'), readFileSync(new URL('../../package.json', import.meta.url), 'utf8')];
+    const attempts = [
+      '/dashboard/../package.json',
+      '/dashboard/..%2fpackage.json',
+      '/dashboard/%2e%2e/package.json',
+      '/dashboard/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/dashboard/..%5c..%5cpackage.json',
+      '/dashboard/....//....//package.json',
+      '/dashboard/%252e%252e/package.json',
+      '/dashboard/index.html%00.json',
+      '/dashboard//etc/passwd',
+      '/dashboard/..%2f..%2f..%2f..%2ftest%2ffixtures%2ftiny%2forg.json',
+      '/dashboard/%c0%ae%c0%ae/package.json',
+    ];
+    for (const url of attempts) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBeGreaterThanOrEqual(300);
+      expect(response.statusCode, url).toBeLessThan(500);
+      for (const secret of secrets) expect(response.body.includes(secret.slice(0, 60)), url).toBe(false);
+    }
+    // The dashboard itself is served.
+    expect((await app.inject({ method: 'GET', url: '/dashboard/' })).statusCode).toBe(200);
+  });
 });
