@@ -1,6 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { testStack } from '@seamline/infra/testing';
 import { runCli } from './support/cli.ts';
@@ -54,7 +56,7 @@ describe('the seamline CLI on the worked example', () => {
 
     const missing = await runCli(['ingest', join(env.SEAMLINE_DATA_DIR, 'nope.ndjson')], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('ingest: file not found');
+    expect(missing.stderr).toContain(`ingest: ${join(env.SEAMLINE_DATA_DIR, 'nope.ndjson')}: file not found`);
 
     const badPeriod = await runCli(['metrics', 'summary', '--from', 'March', '--to', tinyPeriod.to, '--json'], env);
     expect(badPeriod.code).toBe(1);
@@ -65,6 +67,43 @@ describe('the seamline CLI on the worked example', () => {
     const orgError = await runCli(['metrics', 'summary', ...period, '--org', badOrg, '--json'], env);
     expect(orgError.code).toBe(1);
     expect(orgError.stderr).toMatch(/org\.yaml:2: queues\.Q1\.silo: missing \(expected string\)/);
+  });
+
+  it('refuses file options that are not readable text files, wherever the path leads, and keeps the figures', async () => {
+    const dir = env.SEAMLINE_DATA_DIR;
+    const fifo = join(dir, 'pipe.ndjson');
+    execFileSync('mkfifo', [fifo]);
+    const binary = join(dir, 'events.ndjson.gz');
+    writeFileSync(binary, gzipSync(readFileSync(tinyEventsFile)));
+    // Up from the repository root (the CLI's working directory) to the root, then down to a device.
+    const upToZero = `${'../'.repeat(12)}dev/zero`;
+    const refusals: Array<[string[], Record<string, string>, string]> = [
+      [['ingest', dir, '--json'], {}, `ingest: ${dir}: is a directory, not a file`],
+      [['ingest', '/dev/zero', '--json'], {}, 'ingest: /dev/zero: is not a regular file (a device, pipe or socket)'],
+      [['ingest', fifo, '--json'], {}, `ingest: ${fifo}: is not a regular file`],
+      [['ingest', binary, '--json'], {}, `ingest: ${binary}: is not a text file (it holds NUL bytes; compressed or binary?)`],
+      [['ingest', tinyEventsFile, '--json'], { SEAMLINE_ORG_MAP: upToZero }, `${upToZero}: is not a regular file`],
+      [['ingest', tinyEventsFile, '--json'], { SEAMLINE_ORG_MAP: binary }, `${binary}: is not a text file (it holds NUL bytes)`],
+      [['metrics', 'summary', ...period, '--org', dir, '--json'], {}, `${dir}: is a directory, not a file`],
+      [['import', tinyEventsFile, '--format', 'csv', '--mapping', '/dev/zero', '--json'], {}, 'import: mapping file /dev/zero: is not a regular file'],
+      [['import', fifo, '--format', 'csv', '--mapping', tinyOrgMapFile, '--json'], {}, `import: ${fifo}: is not a regular file`],
+    ];
+    for (const [args, extra, message] of refusals) {
+      const run = await runCli(args, { ...env, ...extra });
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stderr, args.join(' ')).toContain(message);
+      expect(run.stdout, args.join(' ')).toBe('');
+    }
+    // A line longer than a request may be becomes one dead letter; the lines around it still count.
+    const longLine = join(dir, 'long.ndjson');
+    const good = (id: string) => JSON.stringify({ id, type: 'billing.invoice_issued', occurredAt: '2020-01-01T00:00:00Z', source: 'stripe', customer: { billingId: 'cus_long' }, channel: 'billing' });
+    writeFileSync(longLine, `${good('long-a')}\n{"id":"${'x'.repeat(11 << 20)}"}\n${good('long-b')}`);
+    const long = await runCli(['ingest', longLine, '--json'], env);
+    expect(long.stderr).toBe('');
+    expect(JSON.parse(long.stdout)).toEqual({ accepted: 2, duplicates: 0, deadLetters: 1 });
+    // Nothing refused reached the store: the worked example's figures are unchanged.
+    const summary = await runCli(['metrics', 'summary', ...period, '--org', tinyOrgMapFile, '--json'], env);
+    expect(JSON.parse(summary.stdout)).toEqual(tinyExpected.summary);
   });
 });
 

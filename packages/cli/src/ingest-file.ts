@@ -1,6 +1,7 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { inputFileProblem } from '@seamline/config';
 import { takeIn, type EventPublisher, type RawItem } from '@seamline/ingest';
+import { readLines } from './lines.ts';
 
 export interface IngestCounts {
   accepted: number;
@@ -9,6 +10,26 @@ export interface IngestCounts {
 }
 
 const BATCH_LINES = 10_000;
+/** The longest line taken as an event: as large as one HTTP request to ingest may be. */
+export const MAX_LINE_BYTES = 10 << 20;
+
+/**
+ * Why `file` cannot be ingested as NDJSON, or undefined: it must be a readable regular file, and
+ * text (NDJSON holds no NUL byte, so one in its first 64 KiB means a binary or compressed file).
+ */
+export function ndjsonFileProblem(file: string): string | undefined {
+  const problem = inputFileProblem(file);
+  if (problem) return problem;
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const read = readSync(fd, head, 0, head.length, 0);
+    if (head.subarray(0, read).includes(0)) return 'is not a text file (it holds NUL bytes; compressed or binary?); expected NDJSON, one JSON object per line';
+  } finally {
+    closeSync(fd);
+  }
+  return undefined;
+}
 
 /**
  * Streams an NDJSON file through ingest's validation in batches and hands each batch to the
@@ -21,11 +42,10 @@ export async function ingestNdjsonFile(
   onProgress: (bytesRead: number, totalBytes: number) => void = () => {},
 ): Promise<{ batchDuplicates: number }> {
   const totalBytes = statSync(file).size;
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   let batch: RawItem[] = [];
   let batchDuplicates = 0;
   let bytesRead = 0;
-  let lineNumber = 0;
   // One batch is processed while the next is read and validated: reading is JavaScript work,
   // and processing mostly waits for the store. Batches are still processed one after another.
   let processing: Promise<void> = Promise.resolve();
@@ -40,15 +60,18 @@ export async function ingestNdjsonFile(
     // A failure must not wait for the next batch to surface as an unhandled rejection.
     processing.catch(() => {});
   };
-  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-    lineNumber += 1;
-    bytesRead += Buffer.byteLength(line) + 1;
-    const text = line.trim();
-    if (text.length === 0) continue;
-    try {
-      batch.push({ value: JSON.parse(text) as unknown, text });
-    } catch {
-      batch.push({ parseError: `line ${lineNumber}: not valid JSON`, text });
+  for await (const line of readLines(stream, MAX_LINE_BYTES)) {
+    bytesRead += line.bytes + 1;
+    if (line.tooLong) {
+      batch.push({ parseError: `line ${line.number}: longer than ${MAX_LINE_BYTES} bytes (${line.bytes})`, text: line.tooLong.start });
+    } else {
+      const text = line.text.trim();
+      if (text.length === 0) continue;
+      try {
+        batch.push({ value: JSON.parse(text) as unknown, text });
+      } catch {
+        batch.push({ parseError: `line ${line.number}: not valid JSON`, text });
+      }
     }
     if (batch.length >= BATCH_LINES) await flush();
   }

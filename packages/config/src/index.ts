@@ -10,3 +10,4 @@ export {
   metricsEnv,
   sourcesEnv,
 } from './fragments.ts';
+export { FileProblem, inputFileProblem, MAX_SETTINGS_FILE_BYTES, readSettingsFile } from './files.ts';

@@ -52,7 +52,7 @@ describe('loadConfig', () => {
     // A *_FILE variable of another program is left alone.
     expect(() => loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', TF_CLI_CONFIG_FILE: '/nope' })).not.toThrow();
     expect(() => loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', CLICKHOUSE_URL_FILE: join(dir, 'nope') })).toThrow(
-      `CLICKHOUSE_URL_FILE: cannot read file ${join(dir, 'nope')}`,
+      `CLICKHOUSE_URL_FILE: ${join(dir, 'nope')}: file not found`,
     );
   });
 

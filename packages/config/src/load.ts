@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { readSettingsFile } from './files.ts';
+
+/** A secret (a password, a key) is a line, not a file of megabytes. */
+const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 /** A configuration that cannot start a service; its message names every bad variable and why. */
 export class ConfigError extends Error {
@@ -34,9 +37,9 @@ export function loadConfig<S extends z.ZodType>(service: string, schema: S, env:
     const variable = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : undefined;
     if (!variable || !known.includes(variable) || !path || cleaned[variable] !== undefined) continue;
     try {
-      cleaned[variable] = readFileSync(path, 'utf8').trim();
-    } catch {
-      fileProblems.push({ variable: key, problem: `cannot read file ${path}` });
+      cleaned[variable] = readSettingsFile(path, MAX_SECRET_FILE_BYTES).trim();
+    } catch (error) {
+      fileProblems.push({ variable: key, problem: error instanceof Error ? error.message : String(error) });
     }
   }
   if (fileProblems.length > 0) throw new ConfigError(service, fileProblems);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { FileProblem, readSettingsFile } from '@seamline/config';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 
@@ -64,11 +64,9 @@ export function parseOrgMap(text: string, fileName: string): OrgMap {
 export async function loadOrgMap(path: string): Promise<OrgMap> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readSettingsFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(error)})`;
-    throw new OrgMapError(path, undefined, problem);
+    throw new OrgMapError(path, undefined, error instanceof FileProblem ? error.problem : String(error));
   }
   return parseOrgMap(text, path);
 }

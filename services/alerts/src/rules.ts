@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { durationSchema } from '@seamline/config';
+import { durationSchema, FileProblem, readSettingsFile } from '@seamline/config';
 import { countsOnlyMatureContacts, formatDuration, METRIC_NAMES } from './figures.ts';
 import { formatPath, lineOf } from './yaml-lines.ts';
 
@@ -133,10 +132,9 @@ export function parseAlertRules(text: string, fileName: string): AlertRules {
 export async function loadAlertRules(path: string): Promise<AlertRules> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readSettingsFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new AlertRulesError(path, [{ problem: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(error)})` }]);
+    throw new AlertRulesError(path, [{ problem: error instanceof FileProblem ? error.problem : String(error) }]);
   }
   return parseAlertRules(text, path);
 }

@@ -1,4 +1,5 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { FileProblem, inputFileProblem, readSettingsFile } from '@seamline/config';
 import { Command, Option } from 'commander';
 import type { EventPublisher } from '@seamline/ingest';
 import { makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
@@ -11,8 +12,13 @@ const BATCH_ROWS = 5_000;
 
 /** Reads a CSV mapping file, naming the file in any error. */
 export function loadCsvMapping(file: string): CsvMapping {
-  if (!existsSync(file)) throw new Error(`import: mapping file not found: ${file}`);
-  return parseCsvMapping(readFileSync(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = readSettingsFile(file);
+  } catch (error) {
+    throw new Error(`import: mapping file ${error instanceof FileProblem ? error.message : String(error)}`);
+  }
+  return parseCsvMapping(text, file);
 }
 
 /**
@@ -58,7 +64,8 @@ export function registerImport(program: Command): void {
     .requiredOption('--mapping <file>', 'mapping of columns to canonical fields (JSON or YAML)')
     .option('--json', 'print {"accepted", "duplicates", "deadLetters"} as JSON')
     .action(async (file: string, flags: { mapping: string; json?: boolean }) => {
-      if (!existsSync(file)) throw new Error(`import: file not found: ${file}`);
+      const problem = inputFileProblem(file);
+      if (problem) throw new Error(`import: ${file}: ${problem}`);
       const mapping = loadCsvMapping(flags.mapping);
       const target = await openIngestTarget(loadCliConfig(), Boolean(flags.json));
       try {

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadCliConfig } from '../env.ts';
 import { openIngestTarget } from '../embedded/ingest-target.ts';
-import { ingestNdjsonFile, type IngestCounts } from '../ingest-file.ts';
+import { ingestNdjsonFile, ndjsonFileProblem, type IngestCounts } from '../ingest-file.ts';
 import { createProgress } from '../progress.ts';
 
 /** Ingests a file through the same validation and processing as the services; returns SPEC's counts. */
 export async function ingestFile(file: string, options: { quiet: boolean; progress: boolean }): Promise<IngestCounts> {
-  if (!existsSync(file)) throw new Error(`ingest: file not found: ${file}`);
+  const problem = ndjsonFileProblem(file);
+  if (problem) throw new Error(`ingest: ${file}: ${problem}`);
   const target = await openIngestTarget(loadCliConfig(), options.quiet);
   try {
     const progress = options.progress ? createProgress('ingesting', 'bytes') : undefined;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readSettingsFile } from '@seamline/config';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -9,9 +9,9 @@ export async function loadZendeskGroups(path: string | undefined): Promise<Recor
   if (!path) return {};
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new Error(`ZENDESK_GROUPS: file not found: ${path}`);
+    text = readSettingsFile(path);
+  } catch (error) {
+    throw new Error(`ZENDESK_GROUPS: ${error instanceof Error ? error.message : String(error)}`);
   }
   const result = groups.safeParse(parse(text));
   if (!result.success) {
