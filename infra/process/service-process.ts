@@ -14,7 +14,12 @@ export interface ServiceProcess {
 
 /** Starts a service's server.ts as a real process, the way a deployment runs it. */
 export function startService(service: 'ingest' | 'stitcher' | 'metrics-api', env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/server.ts`], {
+  return startScript(`services/${service}/src/server.ts`, [], env);
+}
+
+/** Runs a TypeScript entry point of the repository (a path from its root) as a process of its own. */
+export function startScript(script: string, args: string[], env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

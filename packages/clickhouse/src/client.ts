@@ -63,6 +63,9 @@ export async function connectClickHouse(settings: ClickHouseSettings, logger?: L
       ...credentials,
       database: settings.database,
       clickhouse_settings: clickhouseSettings,
+      // A batch's ids as a query parameter run to hundreds of KB: past 4 KB they go in the body,
+      // not in a URL that servers and proxies cap (ClickHouse at 1 MB, many proxies at 8 KB).
+      use_multipart_params_auto: true,
     });
     const location = new URL(settings.url).origin;
     logger?.info({ clickhouse: location, database: settings.database }, 'ClickHouse server');
