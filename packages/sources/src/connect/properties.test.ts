@@ -5,7 +5,8 @@ import { SOURCE_UPDATED_AT, type Translation } from '../adapter.ts';
 import { connectAdapter } from './index.ts';
 import { loadFixture, mutate, mutationsArb, type FixtureName } from './test-fixtures.ts';
 
-const RUNS = { numRuns: 1000 };
+// 10,000 cases each with `npm run test:faults`.
+const RUNS = { numRuns: process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 1_000 };
 const FIXTURES: FixtureName[] = ['three-leg-call', 'outbound-call', 'callback'];
 const fixtures = FIXTURES.map(loadFixture);
 

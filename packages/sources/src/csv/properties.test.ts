@@ -8,7 +8,8 @@ import { csvRowsToEvents, type CsvRowEntry } from './rows.ts';
 import { csvRowsToEventsStream } from './stream.ts';
 import { LEGACY_CRM_CSV, LEGACY_CRM_MAPPING } from './test-fixtures.ts';
 
-const RUNS = { numRuns: 1000 };
+// 10,000 cases each with `npm run test:faults`.
+const RUNS = { numRuns: process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 1_000 };
 const HEADER = LEGACY_CRM_CSV.split('\n')[0] ?? '';
 const COLUMNS = HEADER.split(',');
 

@@ -5,7 +5,8 @@ import type { Translation } from '../adapter.ts';
 import { STRIPE_FIXTURE_NAMES, stripeFixture } from './test-fixtures.ts';
 import { stripeAdapter } from './translate.ts';
 
-const RUNS = { numRuns: 1000 };
+// 10,000 cases each with `npm run test:faults`.
+const RUNS = { numRuns: process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 1_000 };
 
 /** Exactly one outcome: a list of events, or a reason and a path; never both, never neither. */
 function expectOneOutcome(translation: Translation): void {

@@ -5,7 +5,8 @@ import type { Translation } from '../adapter.ts';
 import { zendeskAdapter, type ZendeskOptions } from './index.ts';
 import { GROUPS, loadFixture, mutate, mutationsArb, type FixtureName } from './test-fixtures.ts';
 
-const RUNS = { numRuns: 1000 };
+// 10,000 cases each with `npm run test:faults`.
+const RUNS = { numRuns: process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 1_000 };
 const FIXTURES: FixtureName[] = ['webhook-ticket-lifecycle', 'webhook-follow-up-created', 'ticket-audits-page'];
 const fixtures = FIXTURES.map(loadFixture);
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
@@ -6,6 +7,8 @@ import { buildIngestApp } from '../app.ts';
 import type { EventPublisher } from '../publisher.ts';
 
 const logger = createLogger({ service: 'ingest-test', level: 'silent', pretty: false });
+// 10,000 random bodies with `npm run test:faults`.
+const RUNS = process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 1_000;
 
 /** Collects what the route hands on; `failing` simulates a destination that refuses writes. */
 function collectingPublisher(failing = false) {
@@ -91,4 +94,37 @@ describe('POST /v1/events', () => {
     expect(response.headers['retry-after']).toBe('5');
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
   });
+
+  it(`answers every random body with 200, 400 or 413, and accounts for each item once (${RUNS} cases)`, async () => {
+    const sink = collectingPublisher();
+    const app = await buildIngestApp({ publisher: sink.publisher, logger, rateLimitPerMinute: 0, maxBatchItems: 50 });
+    // Events with any field dropped or given any JSON value, beside anything JSON at all.
+    const field = fc.constantFrom('id', 'type', 'occurredAt', 'source', 'customer', 'contactId', 'queue', 'channel', 'direction', 'attributes', 'reason');
+    const broken = fc.tuple(fc.string({ maxLength: 12 }), fc.array(fc.tuple(field, fc.option(fc.jsonValue(), { nil: undefined })), { maxLength: 3 })).map(([id, changes]) => {
+      const item: Record<string, unknown> = event(`fz-${id}`);
+      for (const [name, value] of changes) item[name] = value;
+      return item;
+    });
+    const item = fc.oneof({ weight: 3, arbitrary: broken }, { weight: 1, arbitrary: fc.jsonValue() });
+    const body = fc.oneof(
+      fc.array(item, { maxLength: 60 }).map((items) => ({ text: JSON.stringify(items), type: 'application/json' })),
+      fc.array(item, { maxLength: 60 }).map((items) => ({ text: items.map((i) => JSON.stringify(i)).join('\n'), type: 'application/x-ndjson' })),
+      fc.string({ maxLength: 300, unit: 'binary' }).map((text) => ({ text, type: 'application/json' })),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async ({ text, type }) => {
+        const [events, letters] = [sink.events.length, sink.deadLetters.length];
+        const response = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': type }, payload: text });
+        expect([200, 400, 413], response.body).toContain(response.statusCode);
+        if (response.statusCode !== 200) return;
+        const answer = response.json<{ accepted: number; duplicates: number; rejected: number; items: Array<{ index: number }> }>();
+        expect(answer.items.map((i) => i.index)).toEqual(answer.items.map((_, index) => index));
+        expect(answer.accepted + answer.duplicates + answer.rejected).toBe(answer.items.length);
+        // Each accepted item is one event handed on, each rejected one a dead letter.
+        expect(sink.events.length - events).toBe(answer.accepted);
+        expect(sink.deadLetters.length - letters).toBe(answer.rejected);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
 });

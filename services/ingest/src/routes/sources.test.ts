@@ -10,6 +10,8 @@ import { buildIngestApp } from '../app.ts';
 import type { EventPublisher } from '../publisher.ts';
 
 const logger = createLogger({ service: 'ingest-test', level: 'silent', pretty: false });
+// 10,000 cases each with `npm run test:faults`.
+const RUNS = process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 1_000;
 const secrets = { zendeskWebhookSecret: 'zd-secret', connectToken: 'connect-token-0123456789', stripeWebhookSecret: 'whsec_x' };
 
 const sign: Record<string, (body: string) => Record<string, string>> = {
@@ -70,7 +72,44 @@ describe('POST /v1/sources/:source with random and mutated payloads', () => {
           expect(accepted !== deadLettered, `${response.statusCode} ${response.body}`).toBe(true);
           if (deadLettered) expect(published.letters[0]!.payload).toBe(text);
         }),
-        { numRuns: 1000 },
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  /** Headers that look like each source's authentication, with guessed or tampered values. */
+  const forged: Record<string, (body: string) => fc.Arbitrary<Record<string, string>>> = {
+    zendesk: (body) =>
+      fc.oneof(
+        fc.record({ 'x-zendesk-webhook-signature': fc.base64String({ minLength: 44, maxLength: 44 }), 'x-zendesk-webhook-signature-timestamp': fc.constant(new Date().toISOString()) }),
+        // The right signature for another body.
+        fc.string({ minLength: 1, maxLength: 20 }).map((extra) => sign.zendesk!(`${body}${extra}`)),
+      ),
+    connect: () => fc.string({ maxLength: 60, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-') }).filter((t) => t !== secrets.connectToken).map((t) => ({ authorization: `Bearer ${t}` })),
+    stripe: (body) =>
+      fc.oneof(
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((v1) => ({ 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${v1}` })),
+        fc.string({ minLength: 1, maxLength: 20 }).map((extra) => sign.stripe!(`${body}${extra}`)),
+        fc.string({ maxLength: 80 }).map((header) => ({ 'stripe-signature': header })),
+      ),
+  };
+
+  for (const source of ['zendesk', 'connect', 'stripe']) {
+    it(`refuses ${source} payloads with forged or wrong authentication, keeping each as a dead letter`, async () => {
+      const { app, published } = await appWithSink();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...fixtures(source)).map((fixture) => JSON.stringify(fixture)).chain((body) => forged[source]!(body).map((headers) => ({ body, headers }))),
+          async ({ body, headers }) => {
+            published.events.length = 0;
+            published.letters.length = 0;
+            const response = await app.inject({ method: 'POST', url: `/v1/sources/${source}`, payload: body, headers: { 'content-type': 'application/json', ...headers } });
+            expect(response.statusCode, response.body).toBe(401);
+            expect(published.events).toEqual([]);
+            expect(published.letters.map((l) => l.payload)).toEqual([body]);
+          },
+        ),
+        { numRuns: RUNS },
       );
     });
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey, type ClickHouse } from '@seamline/clickhouse';
@@ -19,6 +20,8 @@ const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
 const orgMap = parseOrgMap(read('org.json'), 'org.json'); // Q1 → t1 in silo s1, Q2 → t2 in silo s2
 const period = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&asOf=2026-04-01T00:00:00Z';
 const logger = createLogger({ service: 'auth-test', level: 'silent', pretty: false });
+// 10,000 random keys with `npm run test:faults`.
+const RUNS = process.env.SEAMLINE_FAULTS === 'full' ? 10_000 : 300;
 
 let clickhouse: ClickHouse;
 
@@ -91,6 +94,25 @@ describe('the metric API with API keys required', () => {
       expect(response.json().error).toBe('unknown API key: no key matches it (create one with `seamline keys create`)');
     }
   });
+
+  it(`answers 401 to every random key, well-formed or not, in either header (${RUNS} cases)`, async () => {
+    const keyId = keys.t1.split('_')[1]!;
+    const secret = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: 43, maxLength: 43 });
+    const key = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      secret.map((s) => `sl_${keyId}_${s}`), // a known key id with a guessed secret
+      fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 }), secret).map(([id, s]) => `sl_${id}_${s}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(key, fc.boolean(), async (guess, inXApiKey) => {
+        fc.pre(guess !== keys.t1 && guess.trim() !== '' && !/[\r\n]/.test(guess));
+        const headers = inXApiKey ? { 'x-api-key': guess } : bearer(guess);
+        const response = await app.inject({ method: 'GET', url: `/v1/metrics/summary?${period}&team=t1`, headers });
+        return response.statusCode === 401;
+      }),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
 
   it('takes the key from X-API-Key as well', async () => {
     const response = await app.inject({ method: 'GET', url: `/v1/metrics/summary?${period}&team=t1`, headers: { 'x-api-key': keys.t1 } });
