@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '@seamline/infra/testing';
-import { startService, type ServiceProcess } from '@seamline/infra/service-process';
+import { peakRssBytes, startService, type ServiceProcess } from '@seamline/infra/service-process';
 import { createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { uniquePrefix, waitFor } from '../support/wait.ts';
@@ -58,7 +58,22 @@ describe('ingest under overload', () => {
       else throw new Error(`unexpected ${response.status}: ${await response.text()}`);
       await response.arrayBuffer().catch(() => undefined);
     };
+    // While it runs, the events held for Kafka never go over the bound: that is what keeps memory flat.
+    let peakInFlight = 0;
+    let loading = true;
+    const sampling = (async () => {
+      while (loading) {
+        const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
+        peakInFlight = Math.max(peakInFlight, Number(/seamline_ingest_events_in_flight\{service="ingest"\} (\d+)/.exec(text)?.[1] ?? 0));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: CONCURRENT }, post));
+    loading = false;
+    await sampling;
+    expect(peakInFlight, 'events in flight were seen while loading').toBeGreaterThan(0);
+    expect(peakInFlight).toBeLessThanOrEqual(IN_FLIGHT);
+    const peakRss = peakRssBytes(ingest.child.pid);
 
     expect(refusals.length, 'some requests were over the bound').toBeGreaterThan(0);
     expect(refusals.every((retryAfter) => retryAfter === '1')).toBe(true);
@@ -77,5 +92,9 @@ describe('ingest under overload', () => {
     } finally {
       await consumer.disconnect();
     }
+    console.log(
+      `[faults] overload: ${next} events offered in ${3 * CONCURRENT} requests, ${acknowledged.size} acknowledged, ${refusals.length} refused with 503; ` +
+        `peak in flight ${peakInFlight} of ${IN_FLIGHT}, ingest peak RSS ${peakRss === undefined ? 'unknown' : `${Math.round(peakRss / 2 ** 20)} MiB`}; 0 acknowledged lost`,
+    );
   }, 240_000);
 });
