@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '@seamline/infra/testing';
-import { peakRssBytes, startService, type ServiceProcess } from '@seamline/infra/service-process';
+import { peakRssBytes, type ServiceProcess } from '@seamline/infra/service-process';
 import { createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
+import { startIngest } from '../support/ingest-service.ts';
 import { uniquePrefix, waitFor } from '../support/wait.ts';
 
 // Ingest taking more than it may hold at once: requests over the bound get 503 with Retry-After,
 // and every event it acknowledged is on the raw topic.
 const logger = createLogger({ service: 'e2e', level: 'error', pretty: false });
-const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 const IN_FLIGHT = 1_000;
 const CONCURRENT = 48;
 const PER_POST = 400;
@@ -19,23 +19,15 @@ describe('ingest under overload', () => {
   const topics = topicNames(prefix);
   const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'overload-test' }, logger);
   let ingest: ServiceProcess;
+  let base: string;
 
   beforeAll(async () => {
     await ensureTopics(kafka, topics);
-    ingest = startService('ingest', {
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      INGEST_RATE_LIMIT_PER_MINUTE: '0',
-      INGEST_MAX_IN_FLIGHT_EVENTS: String(IN_FLIGHT),
-    });
-    await waitFor('ingest to listen', () => listening.test(ingest.output()), 90_000);
+    ({ ingest, base } = await startIngest(stack.kafkaBrokers, prefix, { INGEST_MAX_IN_FLIGHT_EVENTS: String(IN_FLIGHT) }));
   }, 120_000);
   afterAll(() => ingest?.child.kill('SIGKILL'));
 
   it('refuses what it cannot hold with 503 and Retry-After, and loses nothing it acknowledged', async () => {
-    const base = listening.exec(ingest.output())![1]!;
     let next = 0;
     const acknowledged = new Set<string>();
     const refusals: Array<string | null> = [];

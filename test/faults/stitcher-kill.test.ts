@@ -16,9 +16,10 @@ import { uniquePrefix, waitFor } from '../support/wait.ts';
 // The stitcher service killed with SIGKILL at random points of a stream: each life is killed soon
 // after the group's committed position passes a random point of the stream, so most kills land
 // in a batch's work (between its writes and its commit) and none after the stream is done.
-// The default run kills it twice in 50,000 events; `npm run test:faults` ten times in 100,000.
+// The default run kills it twice in 50,000 events; `npm run test:faults` ten times in 200,000
+// (a life killed just after its first batch still gets through 10,000 to 20,000 of them).
 const FULL = process.env.SEAMLINE_FAULTS === 'full';
-const EVENTS = FULL ? 100_000 : 50_000;
+const EVENTS = FULL ? 200_000 : 50_000;
 const KILLS = FULL ? 10 : 2;
 const SEED = 20261123;
 const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 };
