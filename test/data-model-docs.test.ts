@@ -7,7 +7,7 @@ import { testStack } from '@seamline/infra/testing';
 import { takeIn, splitBody, type RawItem } from '@seamline/ingest';
 import { eventMessage, TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { tinyEventsNdjson, tinyOrgMap } from './support/tiny.ts';
 
 const doc = readFileSync(fileURLToPath(new URL('../docs/data-model.md', import.meta.url)), 'utf8');

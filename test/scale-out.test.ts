@@ -8,7 +8,7 @@ import { buildIdentityGraph, buildJourneys } from '@seamline/journeys';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, eventMessage, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { validateCanonicalEvent } from '@seamline/schemas';
-import { createJourneyRefresher, startStitcher } from '@seamline/stitcher';
+import { createJourneyRefresher, startStitcher } from '@seamline/stitch';
 import { uniquePrefix, waitFor } from './support/wait.ts';
 
 const logger = createLogger({ service: 'scale-out', level: 'warn', pretty: false });

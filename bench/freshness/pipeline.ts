@@ -9,7 +9,7 @@ import { EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, startBatchConsumer, topicNames, type IncomingMessage } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { buildMetricsApp, createMetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { PROBE_ID_PREFIX } from './probes.ts';
 
 export interface BenchPipeline {

@@ -6,7 +6,7 @@ import type { OrgMap } from '@seamline/journeys';
 import { eventMessage, TOPICS, type IncomingMessage } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { tinyEventsNdjson, tinyOrgMap } from './tiny.ts';
 
 export const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };

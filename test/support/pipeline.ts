@@ -17,7 +17,7 @@ import {
 } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp, createMetricsService, type MetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { uniquePrefix } from './wait.ts';
 
 export interface Pipeline {

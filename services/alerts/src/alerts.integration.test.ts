@@ -8,7 +8,7 @@ import type { OrgMap } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { buildDigest } from './digest.ts';
 import { slackMessageSchema } from './messages.ts';
 import { createWebhookNotifier } from './notify.ts';

@@ -6,8 +6,7 @@ import { createLogger } from '@seamline/log';
 import { stitcherTelemetry } from './telemetry.ts';
 import { buildStitcherApp } from './app.ts';
 import { loadStitcherConfig } from './env.ts';
-import { startStitcher } from './stitcher.ts';
-import { createJourneyRefresher } from './journey-refresh.ts';
+import { createJourneyRefresher, startStitcher } from '@seamline/stitch';
 import { EMPTY_ORG_MAP, loadOrgMap } from '@seamline/journeys';
 
 const config = loadStitcherConfig();

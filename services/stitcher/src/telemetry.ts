@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from '@seamline/http';
 import type { DeadLetter } from '@seamline/schemas';
-import type { BatchOutcome } from './processor.ts';
+import type { BatchOutcome } from '@seamline/stitch';
 
 /** What the stitcher reports to Prometheus: batches, their outcome and time, dead letters, lag. */
 export function stitcherTelemetry(registry: Registry) {

@@ -1,5 +1,5 @@
 import type { EventPublisher } from '@seamline/ingest';
-import type { BatchOutcome, BatchProcessor } from '@seamline/stitcher';
+import type { BatchOutcome, BatchProcessor } from '@seamline/stitch';
 
 /**
  * The embedded mode's transport: instead of producing to Kafka, hand each batch ingest

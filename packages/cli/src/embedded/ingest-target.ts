@@ -1,6 +1,6 @@
 import { createLogger } from '@seamline/log';
 import type { EventPublisher } from '@seamline/ingest';
-import type { BatchOutcome } from '@seamline/stitcher';
+import type { BatchOutcome } from '@seamline/stitch';
 import { cliKafkaSettings, type CliConfig } from '../env.ts';
 import { kafkaTransport } from './kafka-transport.ts';
 import { openRuntime } from './runtime.ts';

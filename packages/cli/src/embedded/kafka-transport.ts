@@ -1,7 +1,7 @@
 import { kafkaPublisher, type EventPublisher } from '@seamline/ingest';
 import { createEventProducer, createKafka, ensureTopics, topicNames, type KafkaSettings } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
-import type { BatchOutcome } from '@seamline/stitcher';
+import type { BatchOutcome } from '@seamline/stitch';
 
 /**
  * The CLI's transport when KAFKA_BROKERS is set: produce to the deployment's topics, where its

@@ -3,7 +3,7 @@ import { clickhouseSettingsFromEnv, connectClickHouse, migrate, type ClickHouse 
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { createLogger, type Logger } from '@seamline/log';
 import { createMetricsService, type MetricsService } from '@seamline/metrics-api';
-import { createBatchProcessor, createJourneyRefresher, type JourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher, type JourneyRefresher } from '@seamline/stitch';
 import type { CliConfig } from '../env.ts';
 import { inProcessPublisher } from './in-process-publisher.ts';
 

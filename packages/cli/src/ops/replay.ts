@@ -1,7 +1,7 @@
 import { cliKafkaSettings } from '../env.ts';
 import { randomUUID } from 'node:crypto';
 import { createKafka, startBatchConsumer, topicNames, type IncomingMessage, type Topics } from '@seamline/kafka';
-import { createBatchProcessor, type BatchOutcome } from '@seamline/stitcher';
+import { createBatchProcessor, type BatchOutcome } from '@seamline/stitch';
 import type { Runtime } from '../embedded/runtime.ts';
 import type { Progress } from '../progress.ts';
 import type { OpsConfig } from './env.ts';

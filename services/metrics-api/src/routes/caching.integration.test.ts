@@ -9,7 +9,7 @@ import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
 import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import type { Principal } from '../auth/principal.ts';
 import { CACHE_CONTROL, registerCaching } from '../caching.ts';
 import { createMetricsService } from '../metrics-service.ts';

@@ -10,7 +10,7 @@ import { testStack } from '@seamline/infra/testing';
 import { buildJourneys, type JourneyModel, type OrgMap } from '@seamline/journeys';
 import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { UNRESTRICTED, type Principal } from '../auth/principal.ts';
 import { registerCaching } from '../caching.ts';
 import { registerOpenApi } from '../openapi.ts';

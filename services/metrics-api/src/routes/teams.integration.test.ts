@@ -10,7 +10,7 @@ import { testStack } from '@seamline/infra/testing';
 import { buildJourneys, byCodeUnit, ratio, type JourneyModel, type OrgMap } from '@seamline/journeys';
 import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitcher';
+import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import type { Principal } from '../auth/principal.ts';
 import { registerCaching } from '../caching.ts';
 import { createMetricsService, type MetricsService } from '../metrics-service.ts';
