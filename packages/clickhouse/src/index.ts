@@ -14,3 +14,4 @@ export * from './tables/api-keys.ts';
 export * from './tables/alerts.ts';
 export * from './tables/journey-queries.ts';
 export * from './tables/tables-state.ts';
+export * from './tables/stored-keys.ts';

@@ -76,7 +76,14 @@ export function createCoalescer(
       try {
         const messages = taken.flatMap((w) => w.messages);
         for (let start = 0; start < messages.length; start += options.maxMessages) {
-          await withRetry(() => handle(messages.slice(start, start + options.maxMessages)), heartbeat, options.retry);
+          // Heartbeats go on while the handler works, so a slow batch keeps its partitions
+          // however long it takes; a failed heartbeat shows up at the commit that follows.
+          const keepAlive = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_EVERY_MS);
+          try {
+            await withRetry(() => handle(messages.slice(start, start + options.maxMessages)), heartbeat, options.retry);
+          } finally {
+            clearInterval(keepAlive);
+          }
           // A heartbeat between slices keeps a long call from looking like a dead consumer.
           await heartbeat();
         }

@@ -39,6 +39,8 @@ export interface BatchConsumerOptions {
    * to 30 s, for as long as it fails (ClickHouse away): later batches wait, nothing is skipped.
    */
   retry?: Omit<RetryPolicy, 'isRunning'>;
+  /** Told each time this member joins the group: its partitions may have been another's meanwhile. */
+  onGroupJoin?: () => void;
 }
 
 export interface BatchConsumer {
@@ -73,6 +75,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       isRunning: () => running,
     },
   });
+  if (options.onGroupJoin) consumer.on(consumer.events.GROUP_JOIN, () => options.onGroupJoin?.());
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({

@@ -1,9 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { readKnownIdentities, readThreadHistory, storeDeadLetters, storeNewEvents, writeIdentityUpdate } from '@seamline/clickhouse';
+import { readKnownIdentities, storeDeadLetters, storeNewEvents, writeIdentityUpdate } from '@seamline/clickhouse';
 import { DEFAULT_MAX_IDENTIFIERS, linkIncrementally, orderEvents } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import type { JourneyRefresher } from './journey-refresh.ts';
+import { seenKey } from './state.ts';
 import { DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
 export interface BatchOutcome {
@@ -69,8 +70,17 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
     blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
   };
+  /** With the stitcher's state: ids its filter proves new are not looked up; the batch joins the filter before the write. */
+  function storeOptions(events: readonly CanonicalEvent[]) {
+    const state = journeys?.state;
+    if (!state) return {};
+    const mayBeStored = new Set(events.filter((e) => state.mayBeStored(seenKey.event(e.id))).map((e) => e.id));
+    for (const event of events) state.seen.add(seenKey.event(event.id));
+    return { mayBeStored: (id: string) => mayBeStored.has(id) };
+  }
+
   async function processDecoded(events: CanonicalEvent[], letters: DeadLetter[]): Promise<BatchOutcome> {
-    const [store] = await Promise.all([storeNewEvents(client, events), storeDeadLetters(client, letters)]);
+    const [store] = await Promise.all([storeNewEvents(client, events, storeOptions(events)), storeDeadLetters(client, letters)]);
     if (letters.length > 0) onDeadLetters?.(letters);
     // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
     // between the event insert and the identity write still gets its links.
@@ -102,17 +112,13 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
 export type BatchProcessor = ReturnType<typeof createBatchProcessor>;
 
 /**
- * Links events' identifiers into customers, then recomputes the customers they touch. The
- * identifiers of their tickets' and calls' stored events are read with theirs, so one read of
- * the identity tables serves both.
+ * Links events' identifiers into customers and, with journeys, recomputes the customers they
+ * touch from the stitcher's state (see linkBatch). Without journeys only identities are kept.
  */
 async function linkEvents(client: ClickHouseClient, events: CanonicalEvent[], maxIdentifiers: number, journeys?: JourneyRefresher): Promise<void> {
-  const threads = journeys ? await readThreadHistory(client, events) : { identifiers: [], contactIdsWithHistory: new Set<string>() };
-  const before = await readKnownIdentities(client, [...new Set([...events.flatMap((e) => identifierKeys(e.customer)), ...threads.identifiers])]);
-  const update = linkIncrementally(orderEvents(events), before, maxIdentifiers);
-  await writeIdentityUpdate(client, update);
-  // Then the customers the batch touches are recomputed; ids merged away lose their journeys.
-  await journeys?.refreshForBatch({ events, before, after: update.after, threads });
+  if (journeys) return journeys.linkBatch(events);
+  const before = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
+  await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), before, maxIdentifiers));
 }
 
 /**

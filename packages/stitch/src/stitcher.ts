@@ -33,6 +33,11 @@ export interface StitcherOptions {
 export async function startStitcher(options: StitcherOptions) {
   const { kafka, clickhouse, topics, journeys, logger } = options;
   const viaTopic = options.linking === 'topic';
+  // Another member may have written while this one was out of the group: what the state holds
+  // is dropped and loaded again (batches meanwhile read what they need).
+  const onGroupJoin = () => {
+    journeys.reloadState().catch((error: unknown) => logger.error({ err: error }, 'reloading the stitcher state failed'));
+  };
   const retryHooks = { onRetry: () => options.onRetry?.(), onRecovered: () => options.onRecovered?.() };
   const producer = viaTopic ? await createEventProducer(kafka) : undefined;
   const linker = viaTopic
@@ -42,6 +47,7 @@ export async function startStitcher(options: StitcherOptions) {
         ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
         retry: retryHooks,
         topics: [topics.stitched],
+        onGroupJoin,
         logger,
         handleBatch: createLinker(clickhouse, { ...(options.processor?.maxIdentifiers && { maxIdentifiers: options.processor.maxIdentifiers }), journeys }),
       })
@@ -56,6 +62,7 @@ export async function startStitcher(options: StitcherOptions) {
     kafka,
     groupId: options.groupId,
     topics: [topics.raw, topics.deadLetter],
+    onGroupJoin,
     ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
     retry: retryHooks,
     logger,

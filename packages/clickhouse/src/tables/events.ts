@@ -80,7 +80,7 @@ export interface StoreResult {
 }
 
 /** Attribute through which sources that update records say when (SOURCE_UPDATED_AT in @seamline/sources). */
-const SOURCE_UPDATED_AT = 'sourceUpdatedAt';
+export const SOURCE_UPDATED_AT = 'sourceUpdatedAt';
 
 /** The copy's version: when its source last updated the record, in ms; 0 when it does not say. */
 export function eventVersion(event: CanonicalEvent): number {
@@ -115,11 +115,19 @@ export function newestCopies(events: Iterable<CanonicalEvent>): Map<string, Cano
  * Checking before writing makes a redelivered batch (after a crash between the insert and the
  * offset commit) a no-op instead of a second copy.
  */
-export async function storeNewEvents(client: ClickHouseClient, events: CanonicalEvent[]): Promise<StoreResult> {
+export async function storeNewEvents(
+  client: ClickHouseClient,
+  events: CanonicalEvent[],
+  options: {
+    /** False for ids known to have no stored copy (the stitcher's filter): those are not looked up. */
+    mayBeStored?: (id: string) => boolean;
+  } = {},
+): Promise<StoreResult> {
   const newestById = newestCopies(events);
   let duplicates = events.length - newestById.size;
   if (newestById.size === 0) return { stored: [], duplicates };
-  for (const [id, version] of await storedVersions(client, [...newestById.keys()])) {
+  const ids = [...newestById.keys()];
+  for (const [id, version] of await storedVersions(client, options.mayBeStored ? ids.filter(options.mayBeStored) : ids)) {
     const candidate = newestById.get(id);
     if (candidate && eventVersion(candidate) <= version) {
       newestById.delete(id);

@@ -1,0 +1,69 @@
+import type { KnownIdentities } from '@seamline/journeys';
+import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Each customer's journey inputs among these events: the events naming one of its identifiers,
+ * and every event of the tickets and calls those belong to (what readCustomersEvents reads).
+ */
+export function inputsOfCustomers(
+  events: Iterable<CanonicalEvent>,
+  customerIds: ReadonlySet<string>,
+  identities: KnownIdentities,
+): Map<string, CanonicalEvent[]> {
+  const byThread = new Map<string, CanonicalEvent[]>();
+  const named = new Map<string, Set<CanonicalEvent>>();
+  for (const event of events) {
+    if (event.contactId !== undefined) {
+      const list = byThread.get(event.contactId);
+      if (list) list.push(event);
+      else byThread.set(event.contactId, [event]);
+    }
+    for (const key of identifierKeys(event.customer)) {
+      const customerId = identities.customerOf.get(key);
+      if (customerId === undefined || !customerIds.has(customerId)) continue;
+      const set = named.get(customerId);
+      if (set) set.add(event);
+      else named.set(customerId, new Set([event]));
+    }
+  }
+  const inputs = new Map<string, CanonicalEvent[]>();
+  for (const [customerId, events] of named) {
+    const all = new Set(events);
+    for (const event of events) {
+      if (event.contactId === undefined) continue;
+      for (const sibling of byThread.get(event.contactId) ?? []) all.add(sibling);
+    }
+    inputs.set(customerId, [...all]);
+  }
+  return inputs;
+}
+
+/** Keys of rows in a customer's fingerprints, by table. */
+export const rowKey = {
+  CONTACT: 'c:',
+  JOURNEY: 'j:',
+  HANDOFF: 'h:',
+  contact: (row: Row) => `c:${row.event_id as string}`,
+  journey: (row: Row) => `j:${row.journey_id as string}`,
+  handoff: (row: Row) => `h:${row.handoff_id as string}`,
+};
+
+/** A 53-bit hash of a row's content, leaving out when it was computed: equal rows need no write. */
+export function rowFingerprint(row: Row): number {
+  let a = 0x811c9dc5;
+  let b = 0x1b873593;
+  for (const key in row) {
+    if (key === 'computed_at') continue;
+    const value = row[key];
+    const text = `${key}=${typeof value === 'string' ? value : `\u0001${String(value)}`}\u0000`;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
