@@ -27,6 +27,8 @@ export const eventRow = z.object({
 export type EventRow = z.infer<typeof eventRow>;
 
 const COLUMNS = Object.keys(eventRow.shape).join(', ');
+const ROW_COLUMNS = Object.keys(eventRow.shape) as Array<keyof EventRow>;
+const INSERT_COLUMNS: [string, ...string[]] = ['version', ...ROW_COLUMNS];
 
 export function toEventRow(event: CanonicalEvent): EventRow {
   return {
@@ -136,10 +138,16 @@ export async function storeNewEvents(
   }
   const stored = [...newestById.values()];
   if (stored.length > 0) {
+    // Rows as arrays in column order: about a fifth cheaper to encode and parse than objects
+    // (measured against JSONEachRow and TabSeparated, see bench/README.md).
     await client.insert({
       table: EVENTS_TABLE,
-      values: stored.map((event) => ({ ...toEventRow(event), version: eventVersion(event) })),
-      format: 'JSONEachRow',
+      columns: INSERT_COLUMNS,
+      values: stored.map((event) => {
+        const row = toEventRow(event);
+        return [eventVersion(event), ...ROW_COLUMNS.map((column) => row[column])];
+      }),
+      format: 'JSONCompactEachRow',
     });
     let latest = stored[0]!.occurredAt;
     for (const event of stored) if (event.occurredAt > latest) latest = event.occurredAt;
