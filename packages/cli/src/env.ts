@@ -1,4 +1,4 @@
-import { clickhouseEnv, identityEnv, kafkaEnv, loadConfig, logEnv, metricsEnv, sourcesEnv } from '@seamline/config';
+import { stitchStateEnv, clickhouseEnv, identityEnv, kafkaEnv, loadConfig, logEnv, metricsEnv, sourcesEnv } from '@seamline/config';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '@seamline/kafka';
 import { z } from 'zod';
 
@@ -7,6 +7,7 @@ export const cliEnv = z.object({
   ...logEnv,
   ...metricsEnv,
   ...identityEnv,
+  ...stitchStateEnv,
   ...sourcesEnv,
   // Set: `seamline ingest` and `import` produce to this Kafka; unset: they write to the store in process.
   KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.optional(),

@@ -15,3 +15,4 @@ export * from './tables/alerts.ts';
 export * from './tables/journey-queries.ts';
 export * from './tables/tables-state.ts';
 export * from './tables/stored-keys.ts';
+export * from './tables/customer-state.ts';

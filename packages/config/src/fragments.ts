@@ -57,6 +57,15 @@ export const identityEnv = {
     .describe('Comma-separated identifier values that never identify anyone.'),
 };
 
+export const stitchStateEnv = {
+  STITCHER_STATE_EVENTS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be at least 0')
+    .default(1_000_000)
+    .describe('How many journey input events the stitcher holds in memory (about 0.6 KiB each); the least recently used customers go first.'),
+};
+
 export const sourcesEnv = {
   ZENDESK_GROUPS: z.string().optional().describe('File (JSON or YAML) mapping Zendesk group ids to group names.'),
 };

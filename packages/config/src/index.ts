@@ -9,5 +9,6 @@ export {
   logEnv,
   metricsEnv,
   sourcesEnv,
+  stitchStateEnv,
 } from './fragments.ts';
 export { FileProblem, inputFileProblem, MAX_SETTINGS_FILE_BYTES, readSettingsFile } from './files.ts';

@@ -3,17 +3,17 @@ import {
   journeyRows,
   newestCopies,
   readCustomersEvents,
-  readKnownIdentities,
-  readThreadHistory,
   storedJourneyKeys,
+  writeCustomerStates,
   writeIdentityUpdate,
   writeJourneyRows,
   type JourneyRows,
 } from '@seamline/clickhouse';
-import { buildJourneys, linkIncrementally, orderEvents, type KnownIdentities, type OrgMap } from '@seamline/journeys';
+import { buildJourneys, linkIncrementally, orderEvents, type OrgMap } from '@seamline/journeys';
 import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
 import { inputsOfCustomers, rowFingerprint, rowKey } from './customer-inputs.ts';
-import { seenKey, type CustomerState, type StitchState } from './state.ts';
+import { resolveCustomers, snapshotAndRecord } from './resolve.ts';
+import { packCustomer, type HeldCustomer, type StitchState } from './state.ts';
 
 /** Rows hold what all stored events say; the metric API applies its asOf to maturity. */
 export const ALL_EVENTS = new Date('9999-12-31T00:00:00Z');
@@ -46,53 +46,21 @@ export async function linkBatch(client: ClickHouseClient, state: StitchState, ev
 }
 
 async function link(client: ClickHouseClient, state: StitchState, events: readonly CanonicalEvent[], settings: LinkSettings): Promise<void> {
-  // What may have been stored before this batch; then the batch's keys join the filter, before
-  // any write, so that the filter holds at least everything stored whatever happens next.
+  const modelVersion = settings.modelVersion();
   const batchKeys = new Set(events.flatMap((e) => identifierKeys(e.customer)));
-  const batchThreads = new Set(events.flatMap((e) => (e.contactId === undefined ? [] : [e.contactId])));
-  const keyMayBeKnown = new Set([...batchKeys].filter((key) => state.mayBeStored(seenKey.identifier(key))));
-  const threadMayBeKnown = new Set([...batchThreads].filter((id) => state.mayBeStored(seenKey.thread(id))));
-  const mayBeLinked = new Set(events.filter((e) => state.mayBeStored(seenKey.linked(e.id))).map((e) => e.id));
-  for (const key of batchKeys) state.seen.add(seenKey.identifier(key));
-  for (const id of batchThreads) state.seen.add(seenKey.thread(id));
-  for (const event of events) state.seen.add(seenKey.linked(event.id));
-
-  // The customers held in memory that the batch touches: by identifier, or by ticket or call.
-  const held = new Map<string, CustomerState>();
-  const hold = (customerId: string) => {
-    if (held.has(customerId)) return;
-    const customer = state.get(customerId);
-    if (customer) held.set(customerId, customer);
-  };
-  const unheldThreads: string[] = [];
-  for (const id of batchThreads) {
-    const holders = state.holdersOf(id);
-    if (holders) for (const customerId of holders) hold(customerId);
-    else if (threadMayBeKnown.has(id)) unheldThreads.push(id);
-  }
-  const unheld = new Set(unheldThreads);
-  const threadEvents = unheld.size === 0 ? [] : events.filter((e) => e.contactId !== undefined && unheld.has(e.contactId));
-  const storedThreads = await readThreadHistory(client, threadEvents);
-  const unresolved: string[] = [];
-  for (const key of new Set([...batchKeys, ...storedThreads.identifiers])) {
-    const customerId = state.customerOf(key);
-    if (customerId !== undefined) hold(customerId);
-    else if (!batchKeys.has(key) || keyMayBeKnown.has(key)) unresolved.push(key);
-  }
-  const read = await readKnownIdentities(client, unresolved);
-  const before = knownBefore(held, read);
+  const mayBe = snapshotAndRecord(state, events, batchKeys);
+  const { before, known, fromTable, unknownMembers, threadIdentifiers } = await resolveCustomers(client, state, events, batchKeys, mayBe, modelVersion);
 
   const update = linkIncrementally(orderEvents(events), before, settings.maxIdentifiers);
   await writeIdentityUpdate(client, update);
 
   // The customers as they are now, and what they were made of.
   const touched = new Set<string>();
-  for (const key of [...batchKeys, ...storedThreads.identifiers, ...before.customerOf.keys()]) {
+  for (const key of [...batchKeys, ...threadIdentifiers, ...before.customerOf.keys()]) {
     const customerId = update.after.customerOf.get(key);
     if (customerId !== undefined) touched.add(customerId);
   }
-  const readMembers = [...read.membersOf.values()].flat();
-  const pool = newestCopies([...[...held.values()].flatMap((c) => c.inputs), ...(await readCustomersEvents(client, readMembers)), ...events]);
+  const pool = newestCopies([...[...known.values()].flatMap((c) => c.inputs), ...(await readCustomersEvents(client, unknownMembers)), ...events]);
   const model = buildJourneys(pool.values(), settings.orgMap(), {
     asOf: ALL_EVENTS,
     repeatWindowMs: settings.repeatWindowMs,
@@ -102,13 +70,16 @@ async function link(client: ClickHouseClient, state: StitchState, events: readon
   const computedAt = new Date();
   const rows = journeyRows(
     model.customers.filter((c) => touched.has(c.customerId)),
-    settings.modelVersion(),
+    modelVersion,
     settings.repeatWindowMs,
     computedAt,
   );
+  const inputs = inputsOfCustomers(pool.values(), touched, update.after);
 
-  // Per customer: the rows held before (its parts' fingerprints) decide what to write, unless a
-  // part was read from ClickHouse or a contact may have rows this state never saw.
+  // Per customer: the rows it had (its parts' fingerprints) decide what to write, unless a part
+  // had no known state, or a contact may have rows this state never saw, or a part read from
+  // customer_state_v1 meets an event that may have been linked before (a batch redelivered
+  // after a crash: that state may be behind or ahead of the tables).
   const rowsOf = groupRows(rows);
   const partsOf = new Map<string, Set<string>>();
   for (const customerId of touched) {
@@ -127,13 +98,15 @@ async function link(client: ClickHouseClient, state: StitchState, events: readon
   for (const customerId of touched) {
     const parts = [...partsOf.get(customerId)!];
     const previous = new Map<string, number>();
-    for (const part of parts) for (const [key, fp] of held.get(part)?.rows ?? []) previous.set(key, fp);
+    for (const part of parts) for (const [key, fp] of known.get(part)?.rows ?? []) previous.set(key, fp);
     const own = rowsOf.get(customerId) ?? { contacts: [], journeys: [], handoffs: [] };
-    const unheldParts = parts.filter((part) => !held.has(part));
-    const unsure = own.contacts.filter((row) => !previous.has(rowKey.contact(row)) && mayBeLinked.has(row.event_id as string));
-    const certain = unheldParts.length === 0 && unsure.length === 0;
+    const unknownParts = parts.filter((part) => !known.has(part));
+    const certain =
+      unknownParts.length === 0 &&
+      !own.contacts.some((row) => !previous.has(rowKey.contact(row)) && mayBe.linked.has(row.event_id as string)) &&
+      !(parts.some((part) => fromTable.has(part)) && (inputs.get(customerId) ?? []).some((e) => mayBe.linked.has(e.id)));
     if (!certain) {
-      for (const part of unheldParts) uncertain.customerIds.add(part);
+      for (const part of parts) if (!known.has(part) || fromTable.has(part)) uncertain.customerIds.add(part);
       for (const row of own.contacts) uncertain.contactEventIds.push(row.event_id as string);
     }
     const now = new Map<string, number>();
@@ -163,27 +136,23 @@ async function link(client: ClickHouseClient, state: StitchState, events: readon
   }
   await writeJourneyRows(client, write, { journeys: [...new Set(gone.journeys)], handoffs: [...new Set(gone.handoffs)] }, computedAt);
 
-  // Acknowledged: the state follows. Parts merged into another customer are gone.
-  const inputs = inputsOfCustomers(pool.values(), touched, update.after);
-  for (const parts of partsOf.values()) for (const part of parts) if (!touched.has(part)) state.remove(part);
+  // Then the customers' states, last: a batch cut short before them finds the older states,
+  // and its redelivery rewrites these customers' rows in full.
+  const held = new Map<string, HeldCustomer>();
   for (const customerId of touched) {
-    state.put(customerId, {
-      members: update.after.membersOf.get(customerId) ?? [],
-      inputs: inputs.get(customerId) ?? [],
-      rows: fingerprints.get(customerId)!,
-    });
+    held.set(customerId, packCustomer({ members: update.after.membersOf.get(customerId) ?? [], inputs: inputs.get(customerId) ?? [], rows: fingerprints.get(customerId)! }));
   }
-}
+  const mergedAway = [...new Set([...partsOf.values()].flatMap((parts) => [...parts]))].filter((part) => !touched.has(part));
+  await writeCustomerStates(
+    client,
+    [...held].map(([customerId, h]) => ({ customerId, members: [...h.members], inputs: h.inputs, inputCount: h.inputCount, rowPrints: h.rows, modelVersion })),
+    mergedAway,
+    computedAt,
+  );
 
-/** The identities before the batch: of the customers held, and of those read. */
-function knownBefore(held: ReadonlyMap<string, CustomerState>, read: KnownIdentities): KnownIdentities {
-  const customerOf = new Map(read.customerOf);
-  const membersOf = new Map(read.membersOf);
-  for (const [customerId, customer] of held) {
-    membersOf.set(customerId, customer.members);
-    for (const key of customer.members) customerOf.set(key, customerId);
-  }
-  return { customerOf, membersOf };
+  // Acknowledged: the state follows.
+  for (const part of mergedAway) state.remove(part);
+  for (const [customerId, h] of held) state.put(customerId, h);
 }
 
 function groupRows(rows: JourneyRows): Map<string, JourneyRows> {

@@ -13,7 +13,7 @@ export class SeenFilter {
 
   constructor(
     private readonly firstCapacity = 1 << 20,
-    private readonly errorRate = 0.01,
+    private readonly errorRate = 0.001,
   ) {}
 
   add(key: string): void {

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '@seamline/schemas';
 import { describe, expect, it } from 'vitest';
-import { StitchState } from './state.ts';
+import { packCustomer, StitchState } from './state.ts';
 
 const event = (id: string, email: string, contactId?: string, extra: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
   id,
@@ -14,11 +14,12 @@ const event = (id: string, email: string, contactId?: string, extra: Partial<Can
   ...extra,
 });
 
-const customer = (email: string, events: CanonicalEvent[]) => ({
-  members: [`email:${email}`],
-  inputs: events,
-  rows: new Map([[`c:${events[0]!.id}`, 42]]),
-});
+const customer = (email: string, events: CanonicalEvent[]) =>
+  packCustomer({
+    members: [`email:${email}`],
+    inputs: events,
+    rows: new Map([[`c:${events[0]!.id}`, 42]]),
+  });
 
 describe('StitchState', () => {
   it('gives back what it holds, keeping what journeys need and the copy version', () => {

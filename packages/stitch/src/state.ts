@@ -17,8 +17,11 @@ export interface CustomerState {
   rows: ReadonlyMap<string, number>;
 }
 
-/** How a customer is held: serialised, which takes about a third of the memory of the objects. */
-interface HeldCustomer {
+/**
+ * How a customer is held, in memory and in customer_state_v1: serialised, which takes about a
+ * third of the memory of the objects.
+ */
+export interface HeldCustomer {
   members: readonly string[];
   /** The journey inputs as a JSON array of packed events (see pack). */
   inputs: string;
@@ -68,7 +71,7 @@ function unpack(p: Packed): CanonicalEvent {
   return event;
 }
 
-function hold(state: CustomerState): HeldCustomer {
+export function packCustomer(state: CustomerState): HeldCustomer {
   let rows = '';
   for (const [key, fingerprint] of state.rows) rows += `${key} ${fingerprint}\n`;
   return {
@@ -80,7 +83,7 @@ function hold(state: CustomerState): HeldCustomer {
   };
 }
 
-function unhold(held: HeldCustomer): CustomerState {
+export function unpackCustomer(held: Pick<HeldCustomer, 'members' | 'inputs' | 'rows'>): CustomerState {
   const rows = new Map<string, number>();
   for (const line of held.rows.split('\n')) {
     const space = line.lastIndexOf(' ');
@@ -147,13 +150,12 @@ export class StitchState {
     if (!held) return undefined;
     this.customers.delete(customerId);
     this.customers.set(customerId, held);
-    return unhold(held);
+    return unpackCustomer(held);
   }
 
   /** Records a customer as the tables now hold it, then evicts the least recently used beyond the budget. */
-  put(customerId: string, state: CustomerState): void {
+  put(customerId: string, held: HeldCustomer): void {
     this.remove(customerId);
-    const held = hold(state);
     this.customers.set(customerId, held);
     this.heldEvents += held.inputCount;
     for (const key of held.members) this.customerOfKey.set(key, customerId);

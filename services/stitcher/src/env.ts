@@ -1,4 +1,4 @@
-import { clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
+import { stitchStateEnv, clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const stitcherEnv = z.object({
@@ -6,6 +6,7 @@ export const stitcherEnv = z.object({
   ...clickhouseEnv,
   ...logEnv,
   ...identityEnv,
+  ...stitchStateEnv,
   ...metricsEnv,
   ...httpEnv(8082),
   STITCHER_GROUP_ID: z.string().default('seamline-stitcher'),

@@ -22,7 +22,7 @@ let orgMap = config.SEAMLINE_ORG_MAP
   : EMPTY_ORG_MAP;
 const journeys = createJourneyRefresher(
   clickhouse.client,
-  { orgMap: () => orgMap, ...journeyWindows(config) },
+  { orgMap: () => orgMap, ...journeyWindows(config), stateEvents: config.STITCHER_STATE_EVENTS },
   logger,
 );
 // Tables computed with another org map or other windows are rebuilt before consuming.

@@ -34,7 +34,7 @@ export async function openRuntime(config: CliConfig, options: { quiet?: boolean 
   const metrics = createMetricsService(clickhouse.client, () => orgMap, windows);
   const journeys = createJourneyRefresher(
     clickhouse.client,
-    { orgMap: () => orgMap, ...windows },
+    { orgMap: () => orgMap, ...windows, stateEvents: config.STITCHER_STATE_EVENTS },
     logger,
   );
   const transport = inProcessPublisher(
