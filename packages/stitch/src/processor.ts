@@ -5,7 +5,7 @@ import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import type { JourneyRefresher } from './journey-refresh.ts';
 import { seenKey } from './state.ts';
-import { DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
+import { asNormalForm, DEFAULT_BLOCKED_VALUES, deadLetter, identifierKeys, makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
 export interface BatchOutcome {
   accepted: number;
@@ -33,6 +33,10 @@ function decode(message: IncomingMessage, options: Required<Omit<ProcessorOption
     const letter = deadLetter.safeParse(body);
     return letter.success ? { kind: 'deadLetter', letter: letter.data } : poison(message, 'not a dead letter record');
   }
+  // Ingest validated and normalised the event: a cheap check confirms it; anything else (another
+  // producer, an older format) goes through the full validator.
+  const normal = asNormalForm(body, options.blockedIdentifiers);
+  if (normal) return { kind: 'event', event: normal };
   const validation = validateCanonicalEvent(body, { blockedIdentifiers: options.blockedIdentifiers });
   if (!validation.ok) return poison(message, validation.rejection.reason, validation.rejection.path);
   return { kind: 'event', event: validation.event };
@@ -135,6 +139,8 @@ export function createLinker(client: ClickHouseClient, options: { maxIdentifiers
         return []; // the stitchers only hand over events they accepted and stored
       }
       // Already normalised and screened for blocked values when the stitcher accepted them.
+      const normal = asNormalForm(body, []);
+      if (normal) return [normal];
       const validation = validateCanonicalEvent(body, { blockedIdentifiers: [] });
       return validation.ok ? [validation.event] : [];
     });
