@@ -35,6 +35,8 @@ async function loadSuite(name: SuiteName, options: BenchFlags): Promise<Suite> {
       return (await import('./suites/api.ts')).apiSuite;
     case 'embedded':
       return (await import('./suites/embedded.ts')).embeddedSuite;
+    case 'growth':
+      return (await import('./suites/growth.ts')).growthSuite;
   }
 }
 
