@@ -1,5 +1,7 @@
-import { caller, type CustomerIdentifiersInput } from './customer.ts';
-import { agentFor, type QueueName } from './org.ts';
+import type { CanonicalEventInput } from '@seamline/schemas';
+import { caller, flat, type CustomerIdentifiersInput } from './customer.ts';
+import { agentFor, agentName, QUEUE_NAMES, queueNumber, type QueueName } from './org.ts';
+import { contactCode, fromContactCode, type Card } from './recorded.ts';
 import { isoTime, type Story } from './story.ts';
 
 export interface CallOpening {
@@ -12,28 +14,36 @@ function hex(value: number, digits: number): string {
   return value.toString(16).padStart(digits, '0');
 }
 
+/** A version-4 UUID of the four random parts, ending in the call's running number. */
+function uuidOf(first: number, second: number, third: number, fourth: number, serial: number): string {
+  return flat(`${hex(first, 8)}-${hex(second, 4)}-4${hex(third, 3)}-${hex(0x8000 + fourth, 4)}-${hex(serial, 12)}`);
+}
+
 /**
  * An Amazon Connect call of the story. Connect names a call by a UUID; the sample's UUIDs end in a
  * running number so that they never collide.
  */
 export class Call {
-  private readonly contactId: string;
-  private readonly identified: CustomerIdentifiersInput;
-  private readonly direction: 'inbound' | 'outbound';
+  /** Undefined while the story is only counted. */
+  private readonly card: CallCard | undefined;
   private steps = 0;
   private queue: QueueName;
   /** Who is on the current leg. */
-  private agent: string;
+  private agent: number;
 
   constructor(
     private readonly story: Story,
-    private readonly opening: CallOpening,
+    opening: CallOpening,
   ) {
     const { random } = story;
     const serial = story.sequences.call++;
-    this.contactId = `${hex(random.int(0, 0xffffffff), 8)}-${hex(random.int(0, 0xffff), 4)}-4${hex(random.int(0, 0xfff), 3)}-${hex(0x8000 + random.int(0, 0x3fff), 4)}-${hex(serial, 12)}`;
-    this.direction = opening.direction ?? 'inbound';
-    this.identified = caller(random, story.customer, this.direction);
+    const first = random.int(0, 0xffffffff);
+    const second = random.int(0, 0xffff);
+    const third = random.int(0, 0xfff);
+    const fourth = random.int(0, 0x3fff);
+    const direction = opening.direction ?? 'inbound';
+    const identified = caller(random, story.customer, direction);
+    this.card = story.counting ? undefined : new CallCard(uuidOf(first, second, third, fourth, serial), identified, direction, opening.reason);
     this.queue = opening.queue;
     this.agent = agentFor(random, this.queue);
     this.record('call.started');
@@ -53,21 +63,45 @@ export class Call {
     this.record('call.ended');
   }
 
-  private record(type: 'call.started' | 'call.transferred' | 'call.ended'): void {
+  private record(type: CallStepType): void {
     this.steps += 1;
-    const at = this.story.now;
-    this.story.record(at, {
-      id: `connect-${this.contactId}-${this.steps}`,
-      type,
+    if (this.card === undefined) this.story.count(this.story.now);
+    else this.story.record(this.story.now, this.card, contactCode(STEP_TYPES.indexOf(type), this.steps, queueNumber(this.queue), this.agent));
+  }
+}
+
+const STEP_TYPES = ['call.started', 'call.transferred', 'call.ended'] as const;
+type CallStepType = (typeof STEP_TYPES)[number];
+
+/** What every step of one call says alike; all a step keeps of its call until it is written. */
+class CallCard implements Card {
+  constructor(
+    private readonly contactId: string,
+    private readonly identified: CustomerIdentifiersInput,
+    private readonly direction: 'inbound' | 'outbound',
+    private readonly reason: string,
+  ) {}
+
+  get source(): 'connect' {
+    return 'connect';
+  }
+
+  /** One step of the call: the call's leg as it was then. */
+  write(at: number, code: number): CanonicalEventInput {
+    const { type, step, queue, agent } = fromContactCode(code);
+    const { contactId } = this;
+    return {
+      id: `connect-${contactId}-${step}`,
+      type: STEP_TYPES[type] as CallStepType,
       occurredAt: isoTime(at),
       source: 'connect',
       customer: { ...this.identified },
-      contactId: this.contactId,
-      queue: this.queue,
-      agent: this.agent,
+      contactId,
+      queue: QUEUE_NAMES[queue],
+      agent: agentName(agent),
       channel: 'phone',
       direction: this.direction,
-      reason: this.opening.reason,
-    });
+      reason: this.reason,
+    };
   }
 }

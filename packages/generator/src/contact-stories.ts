@@ -6,8 +6,8 @@ import { pickTopic, reasonFor } from './routing.ts';
 import { WAKING_HOURS, type Story } from './story.ts';
 import { Ticket } from './ticket.ts';
 
-// Each story is one customer's small experience of the organisation, told in time order. The
-// generator picks one per customer (sometimes a second one weeks later) and emits its events.
+// Each story is one customer's small experience of the organisation, told in time order. A
+// customer's life in the sample is one or more of them, days or weeks apart (see life.ts).
 
 /** Calls once, is helped, done: the resolved-at-first-contact case. */
 export function oneCall(story: Story): void {

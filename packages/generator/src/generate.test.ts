@@ -27,9 +27,12 @@ describe('generateEvents', () => {
     for (const events of [0, 1, 2, 7, 999, 1_000, 4_321]) expect(count({ events, seed: 9 })).toBe(events);
   });
 
-  it('makes a smaller sample the beginning of a larger one', () => {
-    const small = ndjson({ events: 300, seed: 4 });
-    expect(ndjson({ events: 3_000, seed: 4 }).startsWith(small)).toBe(true);
+  it('spans the whole period at any size: a larger sample is denser, not longer', () => {
+    for (const events of [300, 30_000]) {
+      const times = [...generateEvents({ events, seed: 4 })].map(({ occurredAt }) => Date.parse(occurredAt));
+      expect(Math.min(...times)).toBeLessThan(Date.parse('2026-01-08T00:00:00Z'));
+      expect(Math.max(...times)).toBeGreaterThanOrEqual(Date.parse('2026-03-25T00:00:00Z'));
+    }
   });
 
   it('generates only events that pass validateCanonicalEvent', () => {
@@ -114,5 +117,6 @@ describe('generateEvents', () => {
     expect(() => generateEvents({ events: 1, seed: 1, days: 0.5 })).toThrow(/days/);
     expect(() => generateEvents({ events: 1, seed: 1, start: new Date('nonsense') })).toThrow(/start/);
     expect(() => generateEvents({ events: 1, seed: 1, invalidShare: 2 })).toThrow(/invalidShare/);
+    expect(() => generateEvents({ events: 1, seed: 1, order: 'random' as never })).toThrow(/order: must be one of time, customer, shuffled/);
   });
 });

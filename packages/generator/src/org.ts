@@ -74,8 +74,24 @@ const AGENT_BLOCK = new Map<string, number>(
 );
 const UNMAPPED_AGENT_BLOCK = 900;
 
-/** An agent of the team that works `queue`. */
-export function agentFor(random: Random, queue: QueueName): string {
-  const block = AGENT_BLOCK.get(queue) ?? UNMAPPED_AGENT_BLOCK;
-  return `agent-${block + random.int(1, AGENTS_PER_TEAM)}`;
+// Every agent's name written once: the generator names an agent for nearly every event.
+const AGENT_NAMES = new Map<number, string>();
+
+/** The number of an agent of the team that works `queue` (agent-<number>). */
+export function agentFor(random: Random, queue: QueueName): number {
+  return (AGENT_BLOCK.get(queue) ?? UNMAPPED_AGENT_BLOCK) + random.int(1, AGENTS_PER_TEAM);
+}
+
+export function agentName(number: number): string {
+  let name = AGENT_NAMES.get(number);
+  if (name === undefined) AGENT_NAMES.set(number, (name = `agent-${number}`));
+  return name;
+}
+
+/** Queues by a small number, so that an event can name its queue in a few bits. */
+export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUE);
+const QUEUE_NUMBERS = new Map<QueueName, number>(QUEUE_NAMES.map((queue, number) => [queue, number]));
+
+export function queueNumber(queue: QueueName): number {
+  return QUEUE_NUMBERS.get(queue) as number;
 }

@@ -82,11 +82,14 @@ describe('the sample stories', () => {
   });
 
   it('reopen tickets only after they were solved, and close solved tickets', () => {
+    // Tickets created before the sample period began are seen only in part: left out.
+    const created = new Set(events.filter((event) => event.type === 'ticket.created').map((event) => event.contactId));
     const solved = new Set<string>();
     let reopened = 0;
     let closed = 0;
     for (const event of events) {
       const ticket = event.contactId ?? '';
+      if (!created.has(ticket)) continue;
       if (event.type === 'ticket.solved') solved.add(ticket);
       if (event.type === 'ticket.reopened') {
         expect(solved.has(ticket)).toBe(true);

@@ -1,4 +1,3 @@
-import type { CanonicalEventInput } from '@seamline/schemas';
 import { billingTriggered, quietBilling } from './billing-stories.ts';
 import {
   cancellation,
@@ -10,9 +9,7 @@ import {
   technicianVisit,
   writesThenCalls,
 } from './contact-stories.ts';
-import type { SampleCustomer } from './customer.ts';
-import type { Random } from './random.ts';
-import { Story, type SourceSequences } from './story.ts';
+import type { Story } from './story.ts';
 
 type StoryScript = (story: Story) => void;
 
@@ -31,27 +28,7 @@ const CATALOGUE: readonly (readonly [StoryScript, number])[] = [
   [quietBilling, 13],
 ];
 
-/** A second chapter comes weeks later: the same customer, a new journey, no repeat contact. */
-const SECOND_CHAPTER = 0.25;
-
-export interface Telling {
-  random: Random;
-  customer: SampleCustomer;
-  sequences: SourceSequences;
-  /** When the story may begin, ms since the epoch. */
-  begins: number;
-  /** The sample period [from, to), ms since the epoch. */
-  from: number;
-  to: number;
-}
-
-/** One customer's events within the sample period, in time order. */
-export function tellStory({ random, customer, sequences, begins, from, to }: Telling): CanonicalEventInput[] {
-  const story = new Story(random, customer, sequences, Math.max(from, begins));
-  random.weighted(CATALOGUE)(story);
-  if (random.chance(SECOND_CHAPTER)) {
-    story.laterDay(10, 45);
-    random.weighted(CATALOGUE)(story);
-  }
-  return story.eventsWithin(from, to);
+/** One story from the catalogue, drawn by how common it is, told into `story`. */
+export function tellOneStory(story: Story): void {
+  story.random.weighted(CATALOGUE)(story);
 }

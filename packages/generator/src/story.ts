@@ -1,6 +1,6 @@
-import type { CanonicalEventInput } from '@seamline/schemas';
 import type { SampleCustomer } from './customer.ts';
 import type { Random } from './random.ts';
+import { Told, type Card } from './recorded.ts';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -20,21 +20,18 @@ export interface SourceSequences {
   billingEvent: number;
 }
 
-interface Recorded {
-  at: number;
-  event: CanonicalEventInput;
-}
-
-function startOfDay(time: number): number {
+export function startOfDay(time: number): number {
   return time - (time % DAY);
 }
 
 /**
- * One customer's small story: a clock that only moves forward, and the events recorded on the
- * way. Tickets, calls and billing events write into it; the generator then emits it in time order.
+ * One small story of a customer (one chapter of their life): a clock that only moves forward, and
+ * the events recorded on the way. Tickets, calls and billing events write into it.
  */
 export class Story {
-  private recorded: Recorded[] = [];
+  private readonly times: number[] = [];
+  private readonly cards: Card[] = [];
+  private readonly codes: number[] = [];
 
   constructor(
     readonly random: Random,
@@ -42,6 +39,8 @@ export class Story {
     readonly sequences: SourceSequences,
     /** Milliseconds since the epoch. */
     public now: number,
+    /** Only when events happen is kept, nothing to write them: for counting a customer's events. */
+    readonly counting = false,
   ) {}
 
   /** The customer, or the work, waits a few minutes: no regard for the time of day. */
@@ -86,20 +85,40 @@ export class Story {
     return nextOpening + this.random.int(0, 90 * MINUTE);
   }
 
-  record(at: number, event: CanonicalEventInput): void {
-    this.recorded.push({ at, event });
+  /** An event at `at`: `card` writes it out, given `code`. */
+  record(at: number, card: Card, code: number): void {
+    this.times.push(at);
+    this.cards.push(card);
+    this.codes.push(code);
+  }
+
+  /** An event at `at`, when counting. */
+  count(at: number): void {
+    this.times.push(at);
+  }
+
+  /** How many events of the story fall within [from, to). */
+  countWithin(from: number, to: number): number {
+    let count = 0;
+    for (const at of this.times) if (at >= from && at < to) count += 1;
+    return count;
   }
 
   /**
-   * The story's events in time order (stable: equal times keep the order they were told in),
-   * without those outside [from, to): the sample period cuts stories like a real export does.
+   * The story's events within [from, to), in time order (equal times keep the order they were
+   * told in): the sample period cuts stories like a real export does.
    */
-  eventsWithin(from: number, to: number): CanonicalEventInput[] {
-    const events: CanonicalEventInput[] = [];
-    for (const { at, event } of this.recorded.sort((a, b) => a.at - b.at)) {
-      if (at >= from && at < to) events.push(event);
-    }
-    return events;
+  toldWithin(from: number, to: number, tieBase: number): Told {
+    const { times, cards, codes } = this;
+    const order: number[] = [];
+    for (let i = 0; i < times.length; i++) if ((times[i] as number) >= from && (times[i] as number) < to) order.push(i);
+    order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+    return new Told(
+      tieBase,
+      order.map((i) => times[i] as number),
+      order.map((i) => cards[i] as Card),
+      order.map((i) => codes[i] as number),
+    );
   }
 }
 

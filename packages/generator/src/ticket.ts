@@ -1,5 +1,7 @@
+import type { CanonicalEventInput } from '@seamline/schemas';
 import { ticketRequester, type CustomerIdentifiersInput } from './customer.ts';
-import { agentFor, type QueueName } from './org.ts';
+import { agentFor, agentName, QUEUE_NAMES, queueNumber, type QueueName } from './org.ts';
+import { contactCode, fromContactCode, type Card } from './recorded.ts';
 import { DAY, isoTime, MINUTE, type Story } from './story.ts';
 
 export type TicketChannel = 'email' | 'web' | 'chat' | 'social' | 'sms';
@@ -13,26 +15,30 @@ export interface TicketOpening {
 /** Zendesk closes a solved ticket after four days; a reply before that reopens it. */
 const AUTO_CLOSE = 4 * DAY;
 
+const AUDIT_TYPES = ['ticket.created', 'ticket.reassigned', 'ticket.solved', 'ticket.reopened', 'ticket.closed'] as const;
+type TicketAuditType = (typeof AUDIT_TYPES)[number];
+
 /**
  * A Zendesk ticket of the story. Each step moves the story's clock, as the work would, and
  * records the matching audit event.
  */
 export class Ticket {
-  private readonly number: number;
-  private readonly requester: CustomerIdentifiersInput;
+  /** Undefined while the story is only counted. */
+  private readonly card: TicketCard | undefined;
   private audits = 0;
   private queue: QueueName;
   private solvedAt: number | undefined;
 
   constructor(
     private readonly story: Story,
-    private readonly opening: TicketOpening,
+    opening: TicketOpening,
   ) {
-    this.number = 100_000 + story.sequences.ticket++;
-    this.requester = ticketRequester(story.random, story.customer);
+    const number = 100_000 + story.sequences.ticket++;
+    const requester = ticketRequester(story.random, story.customer);
+    this.card = story.counting ? undefined : new TicketCard(number, requester, opening.channel, opening.reason, story.customer.plan);
     this.queue = opening.queue;
     // Nobody has picked a new ticket up yet: no agent.
-    this.record('ticket.created', story.now, undefined, { plan: story.customer.plan });
+    this.record('ticket.created', story.now, undefined);
   }
 
   /** Moved to another group: for SPEC, a new leg of the contact. */
@@ -65,29 +71,48 @@ export class Ticket {
     this.record('ticket.closed', this.solvedAt + AUTO_CLOSE + this.story.random.int(0, 60 * MINUTE), undefined);
   }
 
-  private agent(): string {
+  private agent(): number {
     return agentFor(this.story.random, this.queue);
   }
 
-  private record(
-    type: 'ticket.created' | 'ticket.reassigned' | 'ticket.solved' | 'ticket.reopened' | 'ticket.closed',
-    at: number,
-    agent: string | undefined,
-    attributes?: Record<string, string>,
-  ): void {
+  /** An audit as the ticket stands now: its number, the queue it is in, who works on it (0: nobody). */
+  private record(type: TicketAuditType, at: number, agent: number | undefined): void {
     this.audits += 1;
-    this.story.record(at, {
-      id: `zd-${this.number}-audit-${this.audits}`,
-      type,
+    if (this.card === undefined) this.story.count(at);
+    else this.story.record(at, this.card, contactCode(AUDIT_TYPES.indexOf(type), this.audits, queueNumber(this.queue), agent ?? 0));
+  }
+}
+
+/** What every audit of one ticket says alike; all an audit keeps of its ticket until it is written. */
+class TicketCard implements Card {
+  constructor(
+    private readonly number: number,
+    private readonly requester: CustomerIdentifiersInput,
+    private readonly channel: TicketChannel,
+    private readonly reason: string,
+    /** The customer's plan, which Zendesk puts on a new ticket as an attribute. */
+    private readonly plan: string,
+  ) {}
+
+  get source(): 'zendesk' {
+    return 'zendesk';
+  }
+
+  write(at: number, code: number): CanonicalEventInput {
+    const { type, step, queue, agent } = fromContactCode(code);
+    const created = type === 0;
+    return {
+      id: `zd-${this.number}-audit-${step}`,
+      type: AUDIT_TYPES[type] as TicketAuditType,
       occurredAt: isoTime(at),
       source: 'zendesk',
       customer: { ...this.requester },
       contactId: `ticket-${this.number}`,
-      queue: this.queue,
-      ...(agent === undefined ? {} : { agent }),
-      channel: this.opening.channel,
-      reason: this.opening.reason,
-      ...(attributes === undefined ? {} : { attributes }),
-    });
+      queue: QUEUE_NAMES[queue],
+      ...(agent === 0 ? {} : { agent: agentName(agent) }),
+      channel: this.channel,
+      reason: this.reason,
+      ...(created ? { attributes: { plan: this.plan } } : {}),
+    };
   }
 }
