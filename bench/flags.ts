@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
+import { ORDERS, type Order } from '@seamline/generator';
 import type { FreshnessParams } from './freshness/freshness.ts';
 
 export const SUITE_NAMES = ['throughput', 'freshness', 'api', 'embedded', 'growth'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const USAGE = `usage: npm run bench -- [--quick] [--suite ${SUITE_NAMES.join(',')}] [--seed 7]
-  [--rate 2000,10000] [freshness flags]
+  [--order time] [--rate 2000,10000] [freshness flags]
 
   --suite            suites to run, comma-separated, in this order (default: all)
                        throughput  HTTP ingest → Kafka → stitcher → ClickHouse, and Kafka → stitcher → ClickHouse,
@@ -16,6 +17,10 @@ export const USAGE = `usage: npm run bench -- [--quick] [--suite ${SUITE_NAMES.j
                        growth      the stitcher on a time-ordered 10M-event stream: first vs last 1M, RSS, state load
   --quick            a smoke run of every suite: smaller samples, shorter runs (not the targets' sizes)
   --seed             seed of every generated sample
+  --order            order of the samples of the throughput, api and embedded suites: ${ORDERS.join(', ')}
+                     (default time: the organisation's stream, customers interleaved); the embedded suite
+                     also ingests its sample as a shuffled backfill; the freshness load is a live stream,
+                     in time order
   --rate             freshness rates, comma-separated events per second (default 2000,10000)
 
   freshness flags (override the defaults each rate gets):
@@ -33,6 +38,7 @@ const OPTIONS = {
   help: { type: 'boolean' },
   suite: { type: 'string' },
   seed: { type: 'string' },
+  order: { type: 'string' },
   rate: { type: 'string' },
   seconds: { type: 'string' },
   warmup: { type: 'string' },
@@ -52,6 +58,8 @@ export interface BenchFlags {
   quick: boolean;
   suites: SuiteName[];
   seed: number;
+  /** Order of the generated samples (the freshness load is always in time order). */
+  order: Order;
   rates: number[];
   freshness: Partial<FreshnessParams>;
 }
@@ -98,6 +106,8 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
   set('maxInFlightPosts', number('max-posts', whole, 'must be a whole number above 0'));
   set('maxInFlightPolls', number('max-polls', whole, 'must be a whole number above 0'));
   const seed = number('seed', Number.isSafeInteger, 'must be a whole number') ?? 7;
+  const order = values.order ?? 'time';
+  if (!(ORDERS as readonly string[]).includes(order)) problems.push(`--order: must be one of ${ORDERS.join(', ')} (got "${order}")`);
   if (problems.length > 0) throw new FlagError(problems.join('\n'));
-  return { quick: Boolean(values.quick), suites: suites as SuiteName[], seed, rates, freshness };
+  return { quick: Boolean(values.quick), suites: suites as SuiteName[], seed, order: order as Order, rates, freshness };
 }

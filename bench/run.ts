@@ -67,7 +67,7 @@ try {
     const began = performance.now();
     const durationS = () => Math.round((performance.now() - began) / 100) / 10;
     try {
-      const result = await suite.run({ stack, logger, signal: abort.signal, quick: flags.quick, seed: flags.seed, say: (line) => say(`${suite.name}: ${line}`) });
+      const result = await suite.run({ stack, logger, signal: abort.signal, quick: flags.quick, seed: flags.seed, order: flags.order, say: (line) => say(`${suite.name}: ${line}`) });
       suites.push({ name: suite.name, durationS: durationS(), ...result });
       for (const figure of result.figures) {
         const met = meets(figure);

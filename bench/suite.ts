@@ -1,3 +1,4 @@
+import type { Order } from '@seamline/generator';
 import type { StackInfo } from '@seamline/infra/stack';
 import type { Logger } from '@seamline/log';
 
@@ -25,6 +26,8 @@ export interface SuiteContext {
   quick: boolean;
   /** Seed of every generated sample, so runs compare. */
   seed: number;
+  /** Order of every generated sample (--order; default time). */
+  order: Order;
   /** Progress lines for the console. */
   say(line: string): void;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { identityEnv, journeyWindows, metricsEnv } from '@seamline/config';
-import { DEFAULT_DAYS, DEFAULT_START } from '@seamline/generator';
+import { DEFAULT_DAYS, DEFAULT_START, type Order } from '@seamline/generator';
 import { journeyModelVersion, loadOrgMap } from '@seamline/journeys';
 import { peakRssBytes } from '@seamline/infra/service-process';
 import { childEnv, dirBytes, fileOffset, REPO_ROOT, runNode, runSeamline, toMiB } from './child.ts';
@@ -25,6 +25,7 @@ export interface Sample {
   orgMapFile: string;
   events: number;
   seed: number;
+  order: Order;
   bytes: number;
   /** The period the events lie in: [from, to). */
   period: { from: string; to: string };
@@ -39,6 +40,7 @@ interface SampleMarker {
   code: string;
   events: number;
   seed: number;
+  order: Order;
   start: string;
   days: number;
   bytes: number;
@@ -49,11 +51,12 @@ interface SampleMarker {
 const DAY_MS = 86_400_000;
 
 /**
- * `seamline generate --events N --seed S` into .cache/bench/samples/<N>-<S>/, once: a sample
- * whose marker (written last) is there and whose file has the recorded size is reused.
+ * `seamline generate --events N --seed S --order O` into .cache/bench/samples/<N>-<S>-<O>/, once: a
+ * sample whose marker (written last) is there and whose file has the recorded size is reused.
+ * The order defaults to time: the organisation's stream, customers interleaved.
  */
-export async function ensureSample(events: number, seed: number, progress: Progress): Promise<Sample> {
-  const dir = join(BENCH_CACHE_DIR, 'samples', `${events}-${seed}`);
+export async function ensureSample(events: number, seed: number, progress: Progress, order: Order = 'time'): Promise<Sample> {
+  const dir = join(BENCH_CACHE_DIR, 'samples', `${events}-${seed}-${order}`);
   const eventsFile = join(dir, 'events.ndjson');
   const orgMapFile = join(dir, 'org.json');
   const markerFile = join(dir, MARKER);
@@ -65,21 +68,23 @@ export async function ensureSample(events: number, seed: number, progress: Progr
     found.code === code &&
     found.events === events &&
     found.seed === seed &&
+    found.order === order &&
     found.start === DEFAULT_START &&
     found.days === DEFAULT_DAYS &&
     existsSync(orgMapFile) &&
     existsSync(eventsFile) &&
     statSync(eventsFile).size === found.bytes
   ) {
-    progress.say(`sample of ${events.toLocaleString('en')} events (seed ${seed}) found in ${relative(dir)}`);
-    return { dir, eventsFile, orgMapFile, events, seed, bytes: found.bytes, period, reused: true, generateMs: found.generateMs };
+    progress.say(`sample of ${events.toLocaleString('en')} events (seed ${seed}, ${order} order) found in ${relative(dir)}`);
+    return { dir, eventsFile, orgMapFile, events, seed, order, bytes: found.bytes, period, reused: true, generateMs: found.generateMs };
   }
 
   if (found && found.code !== code) progress.say(`the sample in ${relative(dir)} was written by other generator code`);
-  progress.say(`generating ${events.toLocaleString('en')} events (seed ${seed}) into ${relative(dir)}`);
+  progress.say(`generating ${events.toLocaleString('en')} events (seed ${seed}, ${order} order) into ${relative(dir)}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const run = await runSeamline(['generate', '--events', String(events), '--seed', String(seed), '--days', String(DEFAULT_DAYS), '--out', dir], {
+  const args = ['generate', '--events', String(events), '--seed', String(seed), '--days', String(DEFAULT_DAYS), '--order', order, '--out', dir];
+  const run = await runSeamline(args, {
     env: childEnv({}),
     signal: progress.signal,
     timeoutMs: 600_000 + events, // 1 ms an event beyond ten minutes: far more than it needs
@@ -92,10 +97,20 @@ export async function ensureSample(events: number, seed: number, progress: Progr
     },
   });
   const bytes = statSync(eventsFile).size;
-  const marker: SampleMarker = { code, events, seed, start: DEFAULT_START, days: DEFAULT_DAYS, bytes, generateMs: Math.round(run.wallMs), generatedAt: new Date().toISOString() };
+  const marker: SampleMarker = {
+    code,
+    events,
+    seed,
+    order,
+    start: DEFAULT_START,
+    days: DEFAULT_DAYS,
+    bytes,
+    generateMs: Math.round(run.wallMs),
+    generatedAt: new Date().toISOString(),
+  };
   writeFileSync(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
   progress.say(`generated ${(bytes / 1e6).toFixed(0)} MB in ${(run.wallMs / 1000).toFixed(1)} s`);
-  return { dir, eventsFile, orgMapFile, events, seed, bytes, period, reused: false, generateMs: marker.generateMs };
+  return { dir, eventsFile, orgMapFile, events, seed, order, bytes, period, reused: false, generateMs: marker.generateMs };
 }
 
 export interface IngestCounts {
@@ -201,6 +216,8 @@ interface StoreMarker {
   code: string;
   events: number;
   seed: number;
+  /** The order the sample was ingested in: the same events, but a store built another way. */
+  order: Order;
   modelVersion: string;
   stats: StoreStats;
   build: IngestRun & { builtAt: string };
@@ -208,19 +225,20 @@ interface StoreMarker {
 }
 
 /**
- * An embedded store holding the sample of `events` events, built with `seamline ingest` into
- * .cache/bench/stores/<events>-<seed>/ and reused while its marker (written last) says it is
- * complete and was computed with the org map and windows in force. A store without a marker is
- * half-built and built again.
+ * An embedded store holding the sample of `events` events, built with `seamline ingest` of the
+ * sample in `order` into .cache/bench/stores/<events>-<seed>-<order>/ and reused while its marker
+ * (written last) says it is complete and was computed with the org map and windows in force. A
+ * store without a marker is half-built and built again.
  */
-export async function ensureStore(events: number, seed: number, progress: Progress): Promise<Store> {
-  const sample = await ensureSample(events, seed, progress);
-  const dataDir = join(BENCH_CACHE_DIR, 'stores', `${events}-${seed}`);
+export async function ensureStore(events: number, seed: number, progress: Progress, order: Order = 'time'): Promise<Store> {
+  const sample = await ensureSample(events, seed, progress, order);
+  const dataDir = join(BENCH_CACHE_DIR, 'stores', `${events}-${seed}-${order}`);
   const markerFile = join(dataDir, MARKER);
   const modelVersion = await expectedModelVersion(sample.orgMapFile);
   const code = codeFingerprint(STORE_CODE);
   const found = readJson<StoreMarker>(markerFile);
-  if (found && found.code === code && found.events === events && found.seed === seed && found.modelVersion === modelVersion && sample.reused) {
+  const current = found && found.code === code && found.events === events && found.seed === seed && found.order === order;
+  if (found && current && found.modelVersion === modelVersion && sample.reused) {
     progress.say(`store of ${events.toLocaleString('en')} events found in ${relative(dataDir)} (${found.stats.customers.toLocaleString('en')} customers)`);
     return { dataDir, sample, modelVersion, stats: found.stats, build: found.build, bytes: found.bytes, reused: true };
   }
@@ -238,7 +256,7 @@ export async function ensureStore(events: number, seed: number, progress: Progre
   if (stats.modelVersion !== modelVersion) {
     throw new Error(`the store's journey tables hold model ${stats.modelVersion}, expected ${modelVersion}: the metric API would recompute every figure from all events`);
   }
-  const marker: StoreMarker = { code, events, seed, modelVersion, stats, build: { ...ingest, builtAt: new Date().toISOString() }, bytes: dirBytes(dataDir) };
+  const marker: StoreMarker = { code, events, seed, order, modelVersion, stats, build: { ...ingest, builtAt: new Date().toISOString() }, bytes: dirBytes(dataDir) };
   writeFileSync(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
   progress.say(`store built: ${stats.events.toLocaleString('en')} events, ${stats.customers.toLocaleString('en')} customers, ${stats.journeys.toLocaleString('en')} journeys, ${(marker.bytes / 1e6).toFixed(0)} MB`);
   return { dataDir, sample, modelVersion, stats, build: marker.build, bytes: marker.bytes, reused: false };

@@ -81,7 +81,7 @@ interface Preflight {
 async function runApi(ctx: SuiteContext): Promise<SuiteResult> {
   const events = ctx.quick ? QUICK_EVENTS : FULL_EVENTS;
   const seconds = ctx.quick ? QUICK_SECONDS : FULL_SECONDS;
-  const store = await ensureStore(events, ctx.seed, { say: ctx.say, signal: ctx.signal });
+  const store = await ensureStore(events, ctx.seed, { say: ctx.say, signal: ctx.signal }, ctx.order);
 
   // The key is made before the service opens the store: one process at a time on the embedded engine.
   const storeEnv = { SEAMLINE_DATA_DIR: store.dataDir, SEAMLINE_ORG_MAP: store.sample.orgMapFile };

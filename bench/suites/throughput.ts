@@ -125,8 +125,8 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
 
     // The sample, produced beforehand as ingest would have produced it.
     const sample = await freshTopics('alone');
-    say(`producing ${params.sampleEvents} generated events (seed ${ctx.seed}) to ${sample.topics.raw}`);
-    const produce = await produceSample(kafka, sample.topics.raw, { events: params.sampleEvents, seed: ctx.seed, signal, say });
+    say(`producing ${params.sampleEvents} generated events (seed ${ctx.seed}, ${ctx.order} order) to ${sample.topics.raw}`);
+    const produce = await produceSample(kafka, sample.topics.raw, { events: params.sampleEvents, seed: ctx.seed, order: ctx.order, signal, say });
     const inTopic = await topicMessages(kafka, sample.topics.raw);
     say(`produced ${produce.events} events in ${produce.seconds} s (${produce.rate}/s, generating included); ${inTopic} messages in the topic`);
 
@@ -167,6 +167,7 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
         database: database('bulk'),
         events: params.sampleEvents,
         seed: ctx.seed,
+        order: ctx.order,
         batchRows: params.bulkBatchRows,
       },
       { what: 'the bulk insert', signal, boundMs: 1_800_000 },
@@ -187,7 +188,7 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
       rawTopic: e2e.topics.raw,
       groupId: e2eGroup,
       store: { clickhouseUrl, dataDir: e2eDataDir, database: e2eDatabase },
-      load: { ...params.endToEnd, seed: ctx.seed },
+      load: { ...params.endToEnd, seed: ctx.seed, order: ctx.order },
       drainTimeoutMs: params.endToEnd.drainTimeoutMs,
       signal,
       say,
@@ -200,7 +201,7 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
     return {
       figures,
       details: {
-        parameters: { ...params, seed: ctx.seed },
+        parameters: { ...params, seed: ctx.seed, order: ctx.order },
         clickhouse: { kind: clickhouseKind, version: bulk.clickhouse.version },
         machineBusyCoresBeforeStart,
         sample: { topic: sample.topics.raw, messagesInTopic: inTopic, produce },

@@ -4,6 +4,7 @@
 // side. A child process so that the embedded engine (one per process) is its own; against a
 // server it is the same code with a URL.
 import { connectClickHouse, countEvents, EVENTS_TABLE, eventVersion, migrate, toEventRow } from '@seamline/clickhouse';
+import type { Order } from '@seamline/generator';
 import { createLogger } from '@seamline/log';
 import { epochMs, round1, serveChild } from './children.ts';
 import { acceptedSample, take } from './sample.ts';
@@ -15,6 +16,8 @@ export interface BulkInsertConfig {
   database: string;
   events: number;
   seed: number;
+  /** Of the generated sample; default time. */
+  order?: Order;
   batchRows: number;
 }
 
@@ -47,7 +50,7 @@ serveChild<BulkInsertConfig, BulkInsertReport, BulkInsertProgress>(async (config
     await migrate(clickhouse.client);
     const versionResult = await clickhouse.client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
     const version = (await versionResult.json<{ version: string }>())[0]?.version ?? 'unknown';
-    const sample = acceptedSample(config.events, config.seed);
+    const sample = acceptedSample(config.events, config.seed, config.order);
     const wallStarted = epochMs();
     let rows = 0;
     let batches = 0;

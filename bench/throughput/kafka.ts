@@ -1,3 +1,4 @@
+import type { Order } from '@seamline/generator';
 import { createEventProducer, eventMessage } from '@seamline/kafka';
 import type { Kafka } from 'kafkajs';
 import { epochMs, round1 } from './children.ts';
@@ -25,11 +26,11 @@ const SENDS_AHEAD = 2;
 export async function produceSample(
   kafka: Kafka,
   topic: string,
-  options: { events: number; seed: number; signal: AbortSignal; say: (line: string) => void },
+  options: { events: number; seed: number; order?: Order; signal: AbortSignal; say: (line: string) => void },
 ): Promise<ProduceReport> {
   const producer = await createEventProducer(kafka);
   try {
-    const sample = acceptedSample(options.events, options.seed);
+    const sample = acceptedSample(options.events, options.seed, options.order);
     const started = epochMs();
     let lastSaid = started;
     let events = 0;

@@ -2,7 +2,7 @@
 // as JSON arrays, as fast as ingest answers, with a fixed number of requests in flight, until
 // the time is up. Events are generated while requests are in flight; the report carries this
 // process's CPU, which the machine's two cores share with the services.
-import { generateEvents } from '@seamline/generator';
+import { generateEvents, type Order } from '@seamline/generator';
 import { countAnswer, countFailure, noPosts, type IngestAnswer, type PostCounts } from '../posts.ts';
 import { Slots, sleep } from '../slots.ts';
 import { distribution, type Distribution } from '../stats.ts';
@@ -14,6 +14,8 @@ export interface LoadConfig {
   batchSize: number;
   inFlight: number;
   seed: number;
+  /** Of the generated sample; default time. */
+  order?: Order;
 }
 
 export interface LoadProgress {
@@ -35,11 +37,16 @@ export interface LoadReport extends PostCounts {
 const POST_TIMEOUT_MS = 60_000;
 /** After a refusal (503, 429) a slot waits this long, so a struggling ingest is not hammered. */
 const BACKOFF_MS = 200;
-/** More than any run sends; the generator is lazy. */
-const SAMPLE_CAP = 100_000_000;
+/**
+ * Events per second of the run the sample is sized for: more than ingest answers on the machines
+ * this runs on. The sample spans its whole period whatever its size, so a far larger one would
+ * only make the generator's first day (and its memory) larger.
+ */
+const SAMPLE_EVENTS_PER_SECOND = 100_000;
 
 serveChild<LoadConfig, LoadReport, LoadProgress>(async (config, progress) => {
-  const sample = generateEvents({ events: SAMPLE_CAP, seed: config.seed })[Symbol.iterator]();
+  const events = Math.max(1_000_000, config.seconds * SAMPLE_EVENTS_PER_SECOND);
+  const sample = generateEvents({ events, seed: config.seed, order: config.order ?? 'time' })[Symbol.iterator]();
   const slots = new Slots(config.inFlight);
   const pending = new Set<Promise<void>>();
   const report: LoadReport = {
