@@ -1,5 +1,5 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
-import type { SampleCustomer } from './customer.ts';
+import { flat, type SampleCustomer } from './customer.ts';
 import { randomText } from './random.ts';
 import type { Card } from './recorded.ts';
 import { isoTime, type Story } from './story.ts';
@@ -43,8 +43,8 @@ class BillingCard implements Card {
     private readonly attributes: Readonly<Record<string, string>>,
   ) {
     // Who a Stripe event is about: the billing id, and the e-mail when billing has it.
-    this.email = customer.billingHasEmail ? customer.signupEmail : undefined;
-    this.billingId = customer.billingId;
+    this.email = customer.billingHasEmail ? flat(customer.signupEmail) : undefined;
+    this.billingId = flat(customer.billingId);
     this.plan = customer.plan;
   }
 

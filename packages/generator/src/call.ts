@@ -1,5 +1,5 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
-import { caller, flat, type CustomerIdentifiersInput } from './customer.ts';
+import { caller, flat, flatIdentifiers, type CustomerIdentifiersInput } from './customer.ts';
 import { agentFor, agentName, QUEUE_NAMES, queueNumber, type QueueName } from './org.ts';
 import { contactCode, fromContactCode, type Card } from './recorded.ts';
 import { isoTime, type Story } from './story.ts';
@@ -43,7 +43,7 @@ export class Call {
     const fourth = random.int(0, 0x3fff);
     const direction = opening.direction ?? 'inbound';
     const identified = caller(random, story.customer, direction);
-    this.card = story.counting ? undefined : new CallCard(uuidOf(first, second, third, fourth, serial), identified, direction, opening.reason);
+    this.card = story.counting ? undefined : new CallCard(uuidOf(first, second, third, fourth, serial), flatIdentifiers(identified), direction, opening.reason);
     this.queue = opening.queue;
     this.agent = agentFor(random, this.queue);
     this.record('call.started');

@@ -57,6 +57,12 @@ export function flat(text: string): string {
   return text;
 }
 
+/** The identifiers, each a flat string (see flat): for those an event keeps until it is due. */
+export function flatIdentifiers(identifiers: CustomerIdentifiersInput): CustomerIdentifiersInput {
+  for (const value of Object.values(identifiers)) if (typeof value === 'string') flat(value);
+  return identifiers;
+}
+
 const PLANS = [
   ['basic', 5],
   ['pro', 3],
@@ -77,10 +83,10 @@ export function sampleCustomer(random: Random, index: number): SampleCustomer {
   const signupDomain = random.chance(0.3) ? `${domain.charAt(0).toUpperCase()}${domain.slice(1)}` : domain;
   const withholdsNumber = random.chance(0.03);
   return {
-    signupEmail: flat(`${first}.${last}${index}@${signupDomain}`),
+    signupEmail: `${first}.${last}${index}@${signupDomain}`,
     phone: { country: phonePlan.country, area: random.pick(phonePlan.areas), subscriber },
-    billingId: flat(`cus_${index.toString(36).padStart(6, '0')}${randomText(random, 8)}`),
-    crmId: flat(`0015g0000${index.toString(36).toUpperCase().padStart(9, '0')}`),
+    billingId: `cus_${index.toString(36).padStart(6, '0')}${randomText(random, 8)}`,
+    crmId: `0015g0000${index.toString(36).toUpperCase().padStart(9, '0')}`,
     plan: random.weighted(PLANS),
     givesAccountNumber: withholdsNumber || random.chance(0.3),
     withholdsNumber,
@@ -100,7 +106,7 @@ export function emailAsWritten(random: Random, customer: SampleCustomer): string
   const email = customer.signupEmail;
   if (style === 'lower') return email.toLowerCase();
   if (style === 'shouted') return email.toUpperCase();
-  if (style === 'padded') return flat(` ${email} `);
+  if (style === 'padded') return ` ${email} `;
   return email;
 }
 
@@ -111,15 +117,15 @@ export function phoneAsDialled(random: Random, customer: SampleCustomer): string
   const tail = subscriber.slice(4);
   switch (random.int(0, 4)) {
     case 0:
-      return flat(`+${country}${area}${subscriber}`);
+      return `+${country}${area}${subscriber}`;
     case 1:
-      return flat(`+${country} ${area} ${subscriber}`);
+      return `+${country} ${area} ${subscriber}`;
     case 2:
-      return flat(`+${country} ${area} ${head}-${tail}`);
+      return `+${country} ${area} ${head}-${tail}`;
     case 3:
-      return flat(`+${country}-${area}-${head}-${tail}`);
+      return `+${country}-${area}-${head}-${tail}`;
     default:
-      return flat(`+${country} (${area}) ${head} ${tail}`);
+      return `+${country} (${area}) ${head} ${tail}`;
   }
 }
 

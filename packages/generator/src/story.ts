@@ -110,6 +110,13 @@ export class Story {
    */
   toldWithin(from: number, to: number, tieBase: number): Told {
     const { times, cards, codes } = this;
+    // Most stories are told in time order and within the period: kept as they are.
+    let ordered = true;
+    for (let i = 0; ordered && i < times.length; i++) {
+      const at = times[i] as number;
+      ordered = at >= from && at < to && (i === 0 || at >= (times[i - 1] as number));
+    }
+    if (ordered) return new Told(tieBase, times, cards, codes);
     const order: number[] = [];
     for (let i = 0; i < times.length; i++) if ((times[i] as number) >= from && (times[i] as number) < to) order.push(i);
     order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);

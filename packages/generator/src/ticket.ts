@@ -1,5 +1,5 @@
 import type { CanonicalEventInput } from '@seamline/schemas';
-import { ticketRequester, type CustomerIdentifiersInput } from './customer.ts';
+import { flatIdentifiers, ticketRequester, type CustomerIdentifiersInput } from './customer.ts';
 import { agentFor, agentName, QUEUE_NAMES, queueNumber, type QueueName } from './org.ts';
 import { contactCode, fromContactCode, type Card } from './recorded.ts';
 import { DAY, isoTime, MINUTE, type Story } from './story.ts';
@@ -35,7 +35,7 @@ export class Ticket {
   ) {
     const number = 100_000 + story.sequences.ticket++;
     const requester = ticketRequester(story.random, story.customer);
-    this.card = story.counting ? undefined : new TicketCard(number, requester, opening.channel, opening.reason, story.customer.plan);
+    this.card = story.counting ? undefined : new TicketCard(number, flatIdentifiers(requester), opening.channel, opening.reason, story.customer.plan);
     this.queue = opening.queue;
     // Nobody has picked a new ticket up yet: no agent.
     this.record('ticket.created', story.now, undefined);
