@@ -116,7 +116,9 @@ export class Story {
       const at = times[i] as number;
       ordered = at >= from && at < to && (i === 0 || at >= (times[i - 1] as number));
     }
-    if (ordered) return new Told(tieBase, times, cards, codes);
+    // Copied all the same: arrays grown by push have room for many more events than a story has,
+    // and a story's events may be held for days.
+    if (ordered) return new Told(tieBase, times.slice(), cards.slice(), codes.slice());
     const order: number[] = [];
     for (let i = 0; i < times.length; i++) if ((times[i] as number) >= from && (times[i] as number) < to) order.push(i);
     order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
