@@ -1,4 +1,4 @@
-import { DAY, startOfDay } from './story.ts';
+import { DAY, HOUR, startOfDay } from './story.ts';
 
 /** Whose lives make up the sample: `events` events within [from, to). */
 export interface Cast {
@@ -20,6 +20,12 @@ const MIN_SHARE = 0.5;
 const MAX_SHARE = 3;
 /** A period too short for any story to fit would loop for ever; this many empty lives in a row stop it. */
 const MAX_EMPTY_LIVES = 1000;
+/**
+ * The last day, which takes as many customers as reach `events`, is the one ending within this
+ * of the period's end: a period that ends early in a day, too soon for any story begun that day,
+ * is filled the day before.
+ */
+const LAST_DAY_SLACK = 12 * HOUR;
 
 /**
  * How many customers arrive at the start of each day. Customers arrive at a steady rate, from a
@@ -54,7 +60,7 @@ export class Pace {
       for (let i = 0; i < steady; i++) arrive();
       return;
     }
-    const last = end >= to;
+    const last = end >= to - LAST_DAY_SLACK;
     const target = last ? events : (events * (end - from)) / (to - from);
     const fewest = Math.floor(steady * MIN_SHARE);
     const most = Math.ceil(steady * MAX_SHARE) + 1;

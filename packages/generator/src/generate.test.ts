@@ -77,6 +77,14 @@ describe('generateEvents', () => {
     expect(outside).toEqual([]);
   });
 
+  it('fills a one-day period that starts early or late in a day with exactly the events asked for', () => {
+    for (const start of [new Date('2026-01-01T00:30:00Z'), new Date('2026-01-01T23:30:00Z')]) {
+      const times = [...generateEvents({ events: 2_000, seed: 8, start, days: 1 })].map(({ occurredAt }) => Date.parse(occurredAt));
+      expect(times).toHaveLength(2_000);
+      expect(times.filter((time) => time < start.getTime() || time >= start.getTime() + 86_400_000)).toEqual([]);
+    }
+  });
+
   it('spreads events over the whole period', () => {
     const months = new Set<string>();
     for (const event of generateEvents({ events: 5_000, seed: 8 })) months.add(event.occurredAt.slice(0, 7));
