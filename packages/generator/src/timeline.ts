@@ -1,5 +1,5 @@
 import { Pace } from './arrivals.ts';
-import { firstSequences, identityOf, packSequences, tellDueChapter, unpackSequences, type Identity, type Period } from './life.ts';
+import { firstSequences, identityOf, MAX_CHAPTERS, packSequences, tellDueChapter, unpackSequences, type Identity, type Period } from './life.ts';
 import { Batch, type Told } from './recorded.ts';
 import { DAY, HOUR, startOfDay, type SourceSequences } from './story.ts';
 
@@ -16,7 +16,6 @@ export interface Plan extends Period {
  * (0: when the period starts, perhaps mid-day; 0: none, a chapter to tell anew).
  */
 const WAKE_FIELDS = 3;
-const CHAPTERS = 16;
 const DAYS = 2 ** 20;
 
 /** How many customers arrived at the start of each day (ms since the epoch), in order of arrival. */
@@ -58,7 +57,7 @@ export function* timeline(plan: Plan, arrivals?: Arrivals): Generator<Batch, voi
   const schedule = (index: number, chapter: number, begins: number, sequences: SourceSequences, resume: number | undefined) => {
     const wakes = (days[dayOf(resume ?? begins)] ??= []);
     const beginsDay = begins === plan.from ? 0 : dayOf(begins) + 1;
-    wakes.push(index * CHAPTERS + chapter, packSequences(index, sequences), beginsDay * DAYS + (resume === undefined ? 0 : dayOf(resume) + 1));
+    wakes.push(index * MAX_CHAPTERS + chapter, packSequences(index, sequences), beginsDay * DAYS + (resume === undefined ? 0 : dayOf(resume) + 1));
   };
   /**
    * Tells a chapter and keeps its events due within KEEP_DAYS from the day of `resume ?? begins`
@@ -68,13 +67,13 @@ export function* timeline(plan: Plan, arrivals?: Arrivals): Generator<Batch, voi
     const chapterTold = tellDueChapter(plan, identity, chapter, begins, sequences);
     const { told } = chapterTold;
     const until = startOfDay(resume ?? begins) + KEEP_DAYS * DAY;
-    let first = 0;
-    if (resume !== undefined) while (first < told.count && (told.times[first] as number) < resume) first += 1;
-    let end = first;
-    while (end < told.count && (told.times[end] as number) < until) end += 1;
-    if (end < told.count) schedule(identity.index, chapter, begins, sequences, startOfDay(told.times[end] as number));
+    let from = 0;
+    if (resume !== undefined) while (from < told.count && (told.times[from] as number) < resume) from += 1;
+    let to = from;
+    while (to < told.count && (told.times[to] as number) < until) to += 1;
+    if (to < told.count) schedule(identity.index, chapter, begins, sequences, startOfDay(told.times[to] as number));
     // Only the events kept are held, not the whole story they were told in.
-    const kept = told.slice(first, end);
+    const kept = told.slice(from, to);
     let due = 0;
     for (let place = 0; place < kept.count; place++) {
       const at = kept.times[place] as number;
@@ -96,8 +95,8 @@ export function* timeline(plan: Plan, arrivals?: Arrivals): Generator<Batch, voi
     const wakes = days[day] ?? [];
     for (let i = 0; i < wakes.length; i += WAKE_FIELDS) {
       const who = wakes[i] as number;
-      const chapter = who % CHAPTERS;
-      const index = (who - chapter) / CHAPTERS;
+      const chapter = who % MAX_CHAPTERS;
+      const index = (who - chapter) / MAX_CHAPTERS;
       const when = wakes[i + 2] as number;
       const resumeDay = when % DAYS;
       const beginsDay = (when - resumeDay) / DAYS;
@@ -120,10 +119,10 @@ export function* timeline(plan: Plan, arrivals?: Arrivals): Generator<Batch, voi
     });
     if (customers > before) arrivals?.set(begins, customers - before);
     for (let index = first; index < after; index++) {
-      const due = slots[index];
-      if (due === undefined) continue;
+      const waiting = slots[index];
+      if (waiting === undefined) continue;
       slots[index] = undefined;
-      const sorted = due.inTimeOrder(origin + index * slot, slot);
+      const sorted = waiting.inTimeOrder(origin + index * slot, slot);
       const left = plan.events - emitted;
       if (sorted.size >= left) {
         yield sorted.first(left);
