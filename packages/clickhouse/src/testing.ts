@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,4 +18,13 @@ export async function openTestClickHouse(clickhouseUrl?: string): Promise<ClickH
   });
   await migrate(clickhouse.client);
   return clickhouse;
+}
+
+/** Empties every table of the test database but the migration log, for a test that starts over. */
+export async function emptyTables(client: ClickHouseClient): Promise<void> {
+  const result = await client.query({
+    query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND name != 'schema_migrations_v1' AND engine NOT LIKE '%View%'",
+    format: 'JSONEachRow',
+  });
+  for (const { name } of await result.json<{ name: string }>()) await client.command({ query: `TRUNCATE TABLE ${name}` });
 }

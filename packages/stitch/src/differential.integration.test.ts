@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { journeyRows, readIdentities, type ClickHouse } from '@seamline/clickhouse';
-import { openTestClickHouse } from '@seamline/clickhouse/testing';
+import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
 import { generateEvents, sampleOrgMap } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
 import { buildIdentityGraph, buildJourneys } from '@seamline/journeys';
@@ -40,14 +40,6 @@ function failingClient(client: ClickHouseClient) {
     },
   });
   return { client: proxy, control };
-}
-
-async function emptyTables(client: ClickHouseClient): Promise<void> {
-  const result = await client.query({
-    query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND name != 'schema_migrations_v1' AND engine NOT LIKE '%View%'",
-    format: 'JSONEachRow',
-  });
-  for (const { name } of await result.json<{ name: string }>()) await client.command({ query: `TRUNCATE TABLE ${name}` });
 }
 
 async function current(client: ClickHouseClient, table: string, key: string, columns: string) {

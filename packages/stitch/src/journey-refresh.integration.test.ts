@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { journeyRows, type ClickHouse } from '@seamline/clickhouse';
-import { openTestClickHouse } from '@seamline/clickhouse/testing';
+import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
 import { generateEvents, sampleOrgMap } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
 import { buildJourneys } from '@seamline/journeys';
@@ -43,14 +43,6 @@ function killedAfter(client: ClickHouseClient, writesLeft: number): ClickHouseCl
       return (params: Parameters<ClickHouseClient['insert']>[0]) => (left-- > 0 ? target.insert(params) : Promise.reject(new Error('killed')));
     },
   });
-}
-
-async function emptyTables(client: ClickHouseClient): Promise<void> {
-  const result = await client.query({
-    query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND name != 'schema_migrations_v1' AND engine NOT LIKE '%View%'",
-    format: 'JSONEachRow',
-  });
-  for (const { name } of await result.json<{ name: string }>()) await client.command({ query: `TRUNCATE TABLE ${name}` });
 }
 
 async function tableRows(client: ClickHouseClient, table: string, key: string, columns: string) {
