@@ -26,12 +26,18 @@ export type EventType = z.infer<typeof eventType>;
 
 const nonEmpty = (max: number) => z.string().min(1).max(max);
 
+/** The longest value each identifier may have as sent. */
+export const IDENTIFIER_MAX_LENGTH = { email: 320, phone: 64, billingId: 200, crmId: 200 } as const;
+
+/** A source name: lowercase letters, digits, "_", "." or "-". */
+export const SOURCE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+
 export const customerIdentifiers = z
   .object({
-    email: nonEmpty(320).optional(),
-    phone: nonEmpty(64).optional(),
-    billingId: nonEmpty(200).optional(),
-    crmId: nonEmpty(200).optional(),
+    email: nonEmpty(IDENTIFIER_MAX_LENGTH.email).optional(),
+    phone: nonEmpty(IDENTIFIER_MAX_LENGTH.phone).optional(),
+    billingId: nonEmpty(IDENTIFIER_MAX_LENGTH.billingId).optional(),
+    crmId: nonEmpty(IDENTIFIER_MAX_LENGTH.crmId).optional(),
   })
   .describe('At least one identifier of the customer; identifiers that occur together are linked.');
 
@@ -48,7 +54,7 @@ export const canonicalEventV1 = z
       .describe('ISO 8601 with offset; stored in UTC with millisecond precision.'),
     source: z
       .string()
-      .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, "_", "." or "-"')
+      .regex(SOURCE_PATTERN, 'must be lowercase letters, digits, "_", "." or "-"')
       .describe('System of record, lowercase.'),
     customer: customerIdentifiers,
     contactId: nonEmpty(200).optional().describe('Ticket or call id; required for ticket.* and call.*.'),

@@ -20,7 +20,8 @@ export interface NormalisedIdentifiers {
 const E164 = /^\+\d{8,15}$/;
 const ZEROS_ONLY = /^\+0+$/;
 
-function normaliseOne(kind: IdentifierKind, raw: string): { value: string } | { why: string } {
+/** One identifier normalised per SPEC, or why it cannot be used. */
+export function normaliseIdentifier(kind: IdentifierKind, raw: string): { value: string } | { why: string } {
   switch (kind) {
     case 'email': {
       const value = raw.trim().toLowerCase();
@@ -51,7 +52,7 @@ export function normaliseIdentifiers(
   for (const kind of IDENTIFIER_KINDS) {
     const raw = customer[kind];
     if (raw === undefined) continue;
-    const result = normaliseOne(kind, raw);
+    const result = normaliseIdentifier(kind, raw);
     if ('why' in result) {
       dropped.push({ kind, value: raw, why: result.why });
     } else if (blockedSet.has(result.value.toLowerCase())) {

@@ -1,14 +1,10 @@
-import { CHANNELS, EVENT_TYPES, type CanonicalEvent } from './event.ts';
-import { DEFAULT_BLOCKED_VALUES } from './identifiers.ts';
+import { CHANNELS, EVENT_TYPES, IDENTIFIER_MAX_LENGTH, SOURCE_PATTERN, type CanonicalEvent } from './event.ts';
+import { DEFAULT_BLOCKED_VALUES, normaliseIdentifier, type IdentifierKind } from './identifiers.ts';
 
 const TYPES = new Set<string>(EVENT_TYPES);
 const CHANNEL_SET = new Set<string>(CHANNELS);
 const EVENT_KEYS = new Set(['id', 'type', 'occurredAt', 'source', 'customer', 'contactId', 'queue', 'agent', 'channel', 'direction', 'reason', 'attributes']);
 const UTC_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const SOURCE = /^[a-z][a-z0-9_.-]{0,63}$/;
-const E164 = /^\+\d{8,15}$/;
-const ZEROS_ONLY = /^\+0+$/;
-const LIMITS = { email: 320, phone: 64, billingId: 200, crmId: 200 } as const;
 
 const text = (value: unknown, max: number): value is string => typeof value === 'string' && value.length >= 1 && value.length <= max;
 const optionalText = (value: unknown, max: number) => value === undefined || text(value, max);
@@ -34,7 +30,7 @@ export function asNormalForm(raw: unknown, blockedIdentifiers: readonly string[]
   if (typeof e.occurredAt !== 'string' || !UTC_MS.test(e.occurredAt)) return undefined;
   const time = Date.parse(e.occurredAt);
   if (Number.isNaN(time) || new Date(time).toISOString() !== e.occurredAt) return undefined;
-  if (typeof e.source !== 'string' || !SOURCE.test(e.source)) return undefined;
+  if (typeof e.source !== 'string' || !SOURCE_PATTERN.test(e.source)) return undefined;
   if (typeof e.channel !== 'string' || !CHANNEL_SET.has(e.channel)) return undefined;
   if (e.direction !== 'inbound' && e.direction !== 'outbound') return undefined;
   if (e.contactId === undefined ? /^(ticket|call)\./.test(e.type) : !text(e.contactId, 200)) return undefined;
@@ -48,12 +44,13 @@ function normalCustomer(value: unknown, blocked: Set<string>): boolean {
   const customer = value as Record<string, unknown>;
   let count = 0;
   for (const key in customer) {
-    if (!Object.hasOwn(LIMITS, key)) return false;
-    const v = customer[key];
-    if (!text(v, LIMITS[key as keyof typeof LIMITS]) || blocked.has(v.toLowerCase())) return false;
-    if (key === 'email' && v !== v.trim().toLowerCase()) return false;
-    if (key === 'phone' && (!E164.test(v) || ZEROS_ONLY.test(v))) return false;
-    if ((key === 'billingId' || key === 'crmId') && v !== v.trim()) return false;
+    if (!Object.hasOwn(IDENTIFIER_MAX_LENGTH, key)) return false;
+    const kind = key as IdentifierKind;
+    const v = customer[kind];
+    if (!text(v, IDENTIFIER_MAX_LENGTH[kind]) || blocked.has(v.toLowerCase())) return false;
+    // Normal when normalising it changes nothing: the rule itself lives in identifiers.ts.
+    const normalised = normaliseIdentifier(kind, v);
+    if (!('value' in normalised) || normalised.value !== v) return false;
     count += 1;
   }
   return count > 0;
