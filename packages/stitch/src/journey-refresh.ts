@@ -114,9 +114,13 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
       return customerIds.length;
     },
 
-    /** At start: rebuild when the tables were computed with another org map or other windows. */
-    async ensureCurrent(): Promise<void> {
-      if (!state.complete) await this.loadState();
+    /**
+     * At start: rebuild when the tables were computed with another org map or other windows, and
+     * load the state. A Kafka stitcher passes `loadState: false`: it loads the state each time it
+     * joins its group (startStitcher), so loading here too would do it twice.
+     */
+    async ensureCurrent(options: { loadState?: boolean } = {}): Promise<void> {
+      if ((options.loadState ?? true) && !state.complete) await this.loadState();
       const stored = await readJourneyModel(client);
       if (stored?.modelVersion === version()) return;
       logger.info({ from: stored?.modelVersion ?? '(none)', to: version() }, 'journey model changed: rebuilding the tables');

@@ -25,15 +25,16 @@ const journeys = createJourneyRefresher(
   { orgMap: () => orgMap, ...journeyWindows(config), stateEvents: config.STITCHER_STATE_EVENTS },
   logger,
 );
-// Tables computed with another org map or other windows are rebuilt before consuming.
-await journeys.ensureCurrent();
+// Tables computed with another org map or other windows are rebuilt before consuming; the
+// state is loaded when the stitcher joins its group.
+await journeys.ensureCurrent({ loadState: false });
 // SIGHUP: re-read the org map and re-attribute history; a broken file leaves the map in force.
 process.on('SIGHUP', () => {
   if (!config.SEAMLINE_ORG_MAP) return;
   loadOrgMap(config.SEAMLINE_ORG_MAP)
     .then(async (next) => {
       orgMap = next;
-      await journeys.ensureCurrent();
+      await journeys.ensureCurrent({ loadState: false });
     })
     .catch((error: Error) => logger.error({ error: error.message }, 'org map not reloaded; the previous one stays in force'));
 });
