@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { lookupCustomers, readCustomerStates, readKnownIdentities, readThreadHistory } from '@seamline/clickhouse';
+import { lookupCustomers, readCustomerStates, readKnownIdentities, readThreadIdentifiers } from '@seamline/clickhouse';
 import type { KnownIdentities } from '@seamline/journeys';
 import type { CanonicalEvent } from '@seamline/schemas';
 import { seenKey, unpackCustomer, type CustomerState, type StitchState } from './state.ts';
@@ -47,7 +47,7 @@ export async function resolveCustomers(
     else if (mayBeKnown.threads.has(id)) unheldThreads.add(id);
   }
   const threadEvents = unheldThreads.size === 0 ? [] : events.filter((e) => e.contactId !== undefined && unheldThreads.has(e.contactId));
-  const threadIdentifiers = (await readThreadHistory(client, threadEvents)).identifiers;
+  const threadIdentifiers = await readThreadIdentifiers(client, threadEvents);
 
   const unresolved: string[] = [];
   for (const key of new Set([...batchKeys, ...threadIdentifiers])) {

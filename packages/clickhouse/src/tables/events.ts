@@ -249,36 +249,28 @@ export async function readCustomersEvents(client: ClickHouseClient, identifiers:
   return [...named, ...more];
 }
 
-/** What is stored of a batch's tickets and calls (threads), besides the batch itself. */
-export interface ThreadHistory {
-  /** Identifier keys of the stored events of the batch's threads (same source and contact id). */
-  identifiers: string[];
-  /** Contact ids with a stored event that is not one of the batch's events. */
-  contactIdsWithHistory: Set<string>;
-}
-
-/** Reads the stored events of the batch's tickets and calls: whom they name, and which have history. */
-export async function readThreadHistory(client: ClickHouseClient, batch: readonly CanonicalEvent[]): Promise<ThreadHistory> {
+/**
+ * The identifier keys of the stored events of the batch's tickets and calls (same source and
+ * contact id): whom the tickets and calls already name.
+ */
+export async function readThreadIdentifiers(client: ClickHouseClient, batch: readonly CanonicalEvent[]): Promise<string[]> {
   const threads = batch.filter((e) => e.contactId !== undefined);
-  if (threads.length === 0) return { identifiers: [], contactIdsWithHistory: new Set() };
+  if (threads.length === 0) return [];
   const result = await client.query({
-    query: `SELECT DISTINCT id, source, contact_id, email, phone, billing_id, crm_id FROM ${EVENTS_TABLE}
+    query: `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id FROM ${EVENTS_TABLE}
             WHERE contact_id IN {ids:Array(String)}`,
     query_params: { ids: [...new Set(threads.map((t) => t.contactId!))] },
     format: 'JSONEachRow',
   });
   const wanted = new Set(threads.map((t) => `${t.source}\u0000${t.contactId}`));
-  const batchIds = new Set(batch.map((e) => e.id));
   const keys = new Set<string>();
-  const contactIdsWithHistory = new Set<string>();
-  type Row = { id: string; source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null };
+  type Row = { source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null };
   for (const row of await result.json<Row>()) {
-    if (!batchIds.has(row.id)) contactIdsWithHistory.add(row.contact_id);
     if (!wanted.has(`${row.source}\u0000${row.contact_id}`)) continue;
     if (row.email !== null) keys.add(`email:${row.email}`);
     if (row.phone !== null) keys.add(`phone:${row.phone}`);
     if (row.billing_id !== null) keys.add(`billingId:${row.billing_id}`);
     if (row.crm_id !== null) keys.add(`crmId:${row.crm_id}`);
   }
-  return { identifiers: [...keys], contactIdsWithHistory };
+  return [...keys];
 }
