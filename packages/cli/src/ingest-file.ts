@@ -1,6 +1,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { inputFileProblem } from '@seamline/config';
 import { takeIn, type EventPublisher, type RawItem } from '@seamline/ingest';
+import type { StagingPublisher } from './embedded/in-process-publisher.ts';
 import { readLines } from './lines.ts';
 
 export interface IngestCounts {
@@ -37,7 +38,7 @@ export function ndjsonFileProblem(file: string): string | undefined {
  */
 export async function ingestNdjsonFile(
   file: string,
-  publisher: EventPublisher,
+  publisher: EventPublisher & Partial<Pick<StagingPublisher, 'stage'>>,
   blockedIdentifiers: readonly string[],
   onProgress: (bytesRead: number, totalBytes: number) => void = () => {},
 ): Promise<{ batchDuplicates: number }> {
@@ -48,7 +49,10 @@ export async function ingestNdjsonFile(
   let bytesRead = 0;
   // One batch is processed while the next is read and validated: reading is JavaScript work,
   // and processing mostly waits for the store. Batches are still processed one after another.
+  // A publisher that stages (the embedded store) also prepares a batch while the one before it
+  // is written: at most two in flight.
   let processing: Promise<void> = Promise.resolve();
+  let lastWritten: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
     const intake = takeIn(batch, `file:${file}`, { blockedIdentifiers });
@@ -56,7 +60,14 @@ export async function ingestNdjsonFile(
     batch = [];
     const read = bytesRead;
     await processing;
-    processing = publisher.publish(intake.events, intake.deadLetters).then(() => onProgress(read, totalBytes));
+    if (publisher.stage) {
+      processing = publisher.stage(intake.events, intake.deadLetters).then(async ({ written }) => {
+        const before = lastWritten;
+        lastWritten = written.then(() => onProgress(read, totalBytes));
+        lastWritten.catch(() => {});
+        await before;
+      });
+    } else processing = publisher.publish(intake.events, intake.deadLetters).then(() => onProgress(read, totalBytes));
     // A failure must not wait for the next batch to surface as an unhandled rejection.
     processing.catch(() => {});
   };
@@ -77,6 +88,7 @@ export async function ingestNdjsonFile(
   }
   await flush();
   await processing;
+  await lastWritten;
   onProgress(totalBytes, totalBytes);
   return { batchDuplicates };
 }

@@ -64,4 +64,67 @@ describe('the batch consumer loop', () => {
     expect(new Set(calls.slice(0, 4)).size).toBe(1);
     expect(pauses).toEqual([50, 100, 200]);
   });
+
+  it('hands over the next batch while a staged one is written, at most two in flight, and commits each only once written', async () => {
+    const stagedTopics = topicNames(`test-staged-${process.pid}-${Date.now()}.`);
+    await ensureTopics(kafka, stagedTopics);
+    const producer = await createEventProducer(kafka);
+    await producer.send(stagedTopics.raw, Array.from({ length: 400 }, (_, i) => ({ key: `customer-${i % 5}`, value: `{"n":${i}}` })));
+    await producer.close();
+
+    const groupId = `${stagedTopics.raw}-group`;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let overlapped = 0;
+    let failOnce = true;
+    const written: string[] = [];
+    // As the contract asks: writes in the order of the calls; a call staged while the one before
+    // is still being written fails unwritten if that one fails.
+    let previous: Promise<void> | undefined;
+    let calls = 0;
+    consumers.push(
+      await startBatchConsumer({
+        kafka,
+        groupId,
+        topics: [stagedTopics.raw],
+        logger,
+        maxHandlerMessages: 20,
+        retry: { initialMs: 20 },
+        handleBatch: async (slice) => {
+          const call = calls++;
+          inFlight += 1;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          if (inFlight > 1) overlapped += 1;
+          const before = previous;
+          const write = (async () => {
+            try {
+              await before;
+              await new Promise((r) => setTimeout(r, 30));
+              // The second call fails at its write: it and the one prepared beside it are tried again.
+              if (call === 1 && failOnce) {
+                failOnce = false;
+                throw new Error('ClickHouse did not acknowledge');
+              }
+              written.push(...slice.map((m) => `${m.partition}:${m.offset}`));
+            } finally {
+              inFlight -= 1;
+            }
+          })();
+          previous = write;
+          const settled = () => {
+            if (previous === write) previous = undefined;
+          };
+          write.then(settled, settled);
+          return { written: write };
+        },
+      }),
+    );
+    await until(async () => (await consumerLag(kafka, groupId, stagedTopics.raw)) === 0, 'the group to commit every message');
+    expect(mostInFlight).toBe(2);
+    expect(overlapped).toBeGreaterThan(3);
+    expect(failOnce).toBe(false);
+    // Every message written, and written once: a batch prepared beside a failed one was not.
+    expect(written).toHaveLength(400);
+    expect(new Set(written).size).toBe(400);
+  });
 });

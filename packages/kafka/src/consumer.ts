@@ -1,21 +1,9 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@seamline/log';
 import { createCoalescer, type RetryPolicy } from './coalescer.ts';
+import type { BatchHandler, IncomingMessage } from './messages.ts';
 
-export interface IncomingMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  timestamp: string;
-}
-
-/**
- * The work done for one batch. It must resolve only after every write the batch needs is
- * acknowledged: the loop commits the batch's offsets right after.
- */
-export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
+export type { BatchHandler, IncomingMessage, StagedWrite } from './messages.ts';
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -44,21 +32,24 @@ export interface BatchConsumerOptions {
 }
 
 export interface BatchConsumer {
-  /** Stops fetching, lets the batch in progress finish and commit, then disconnects. */
+  /** Stops fetching, lets the batches in progress finish and commit, then disconnects. */
   stop(): Promise<void>;
   consumer: Consumer;
 }
 
 /**
- * The one consumer loop: eachBatch, handler first, offsets committed only after the handler
- * resolved. A crash before the commit redelivers the batch; handlers are idempotent. Batches of
- * partitions fetched together are merged into one handler call (see coalescer.ts).
+ * The one consumer loop: eachBatch, handler first, offsets committed only after the batch's
+ * writes were acknowledged, in order. A crash before the commit redelivers the batch; handlers
+ * are idempotent. Batches of partitions fetched together are merged into one handler call, and
+ * the next fetch and call go on while a staged call is written (see coalescer.ts).
  */
 export async function startBatchConsumer(options: BatchConsumerOptions): Promise<BatchConsumer> {
   const { kafka, groupId, topics, handleBatch, logger } = options;
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   const consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)), maxBytes: 16 << 20 });
   let running = true;
+  /** Offset commits, each after its batch is written, in the order the batches were handed over. */
+  let commits: Promise<void> = Promise.resolve();
   const coalescer = createCoalescer(handleBatch, {
     maxMessages: options.maxHandlerMessages ?? 10_000,
     lingerMs: options.lingerMs ?? 20,
@@ -83,7 +74,11 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     // All partitions at once, so their batches can be merged into one handler call.
     partitionsConsumedConcurrently: 64,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale, pause }) => {
+      if (!running) {
+        pause(); // stopping: what is in flight finishes; nothing more is fetched
+        return;
+      }
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const log = logger.child({ topic: batch.topic, partition: batch.partition });
       const messages: IncomingMessage[] = batch.messages.map((m) => ({
@@ -94,15 +89,23 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
         value: m.value,
         timestamp: m.timestamp,
       }));
-      await coalescer.add(messages, heartbeat);
+      const { written } = await coalescer.add(messages, heartbeat);
       const handledUpTo = messages[messages.length - 1]!.offset;
+      // The next fetch starts after these; the group's offset moves only once they are written.
       resolveOffset(handledUpTo);
-      // Through the batch's own commit, which kafkajs still sends while the consumer is stopping
-      // (consumer.commitOffsets is dropped then), so a SIGTERM commits the batch it finished.
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(handledUpTo) + 1n).toString() }] }],
+      commits = commits.then(async () => {
+        try {
+          await written;
+          // Through the batch's own commit, which kafkajs still sends while the consumer is
+          // stopping (consumer.commitOffsets is dropped then), so a SIGTERM commits what finished.
+          await commitOffsetsIfNecessary({
+            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(handledUpTo) + 1n).toString() }] }],
+          });
+          log.debug({ messages: messages.length, committed: handledUpTo }, 'batch committed');
+        } catch (error) {
+          log.warn({ messages: messages.length, error: error instanceof Error ? error.message : String(error) }, 'batch not committed: it will be delivered again');
+        }
       });
-      log.debug({ messages: messages.length, committed: handledUpTo }, 'batch committed');
       await heartbeat();
     },
   });
@@ -110,6 +113,8 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     consumer,
     async stop() {
       running = false;
+      await coalescer.idle();
+      await commits;
       await consumer.stop();
       await consumer.disconnect();
     },

@@ -7,6 +7,7 @@ export {
   type BatchConsumerOptions,
   type BatchHandler,
   type IncomingMessage,
+  type StagedWrite,
 } from './consumer.ts';
 export { TOPICS, topicNames, type Topics } from './topics.ts';
 export { deadLetterMessage, eventMessage } from './messages.ts';

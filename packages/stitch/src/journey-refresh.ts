@@ -11,7 +11,7 @@ import {
 import { buildJourneys, journeyModelVersion, type OrgMap } from '@seamline/journeys';
 import type { Logger } from '@seamline/log';
 import type { CanonicalEvent } from '@seamline/schemas';
-import { ALL_EVENTS, linkBatch } from './link-batch.ts';
+import { ALL_EVENTS, linkBatch, prepareLink, type PreparedLink } from './link-batch.ts';
 import { DEFAULT_STATE_EVENTS, StitchState } from './state.ts';
 
 export interface JourneySettings {
@@ -72,6 +72,11 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     /** After a batch's events are stored: link them into customers and refresh those it touches. */
     linkBatch(events: readonly CanonicalEvent[]): Promise<void> {
       return linkBatch(client, state, events, { ...settings, modelVersion: version });
+    },
+
+    /** The same in two steps, for a pipeline: compute now (reading through `reader`), write later. */
+    prepareLink(reader: ClickHouseClient, events: readonly CanonicalEvent[]): Promise<PreparedLink> {
+      return prepareLink(client, reader, state, events, { ...settings, modelVersion: version });
     },
 
     /** Fills the state's filter of stored keys (at start, and after another process may have written). */

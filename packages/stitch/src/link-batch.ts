@@ -28,31 +28,62 @@ export interface LinkSettings {
 
 type Row = Record<string, unknown>;
 
-/**
- * Links a batch's identifiers into customers and brings contacts_v1, journeys_v1 and
- * handoffs_v1 up to date for every customer the batch touches, from the stitcher's state:
- * customers held in memory cost no read, and a key the filter proves new has nothing to read.
- * Only what is neither is read from ClickHouse (a customer not touched for long, a restart).
- * Only rows that changed are written, with delete markers for rows that went away. The state
- * changes only after ClickHouse acknowledged every write; on a failure it forgets its customers.
- */
-export async function linkBatch(client: ClickHouseClient, state: StitchState, events: readonly CanonicalEvent[], settings: LinkSettings): Promise<void> {
-  try {
-    await link(client, state, events, settings);
-  } catch (error) {
-    state.forgetCustomers();
-    throw error;
-  }
+/** A batch linked in memory: what it writes, in order, once the batch before it is written. */
+export interface PreparedLink {
+  write(): Promise<void>;
 }
 
-async function link(client: ClickHouseClient, state: StitchState, events: readonly CanonicalEvent[], settings: LinkSettings): Promise<void> {
+/**
+ * Links a batch's identifiers into customers and brings contacts_v1, journeys_v1 and
+ * handoffs_v1 up to date for every customer the batch touches (prepareLink, then its write).
+ */
+export async function linkBatch(client: ClickHouseClient, state: StitchState, events: readonly CanonicalEvent[], settings: LinkSettings): Promise<void> {
+  await (await prepareLink(client, client, state, events, settings)).write();
+}
+
+/**
+ * Computes what a batch changes, from the stitcher's state: customers held in memory cost no
+ * read, and a key the filter proves new has nothing to read. Only what is neither is read from
+ * ClickHouse, through `reader` (a customer not touched for long, a restart). Only rows that
+ * changed are written, with delete markers for rows that went away.
+ *
+ * The state takes the batch's customers as soon as they are computed, so the next batch can be
+ * prepared while this one is written: the state runs at most one batch ahead of ClickHouse, and
+ * in a pipeline `reader` makes the next batch's reads wait for this one's writes. Nothing is
+ * written from a state ClickHouse does not hold: a failure here or in the write makes the state
+ * forget its customers, and the batch after it fails too (see the processor's pipeline).
+ */
+export async function prepareLink(
+  client: ClickHouseClient,
+  reader: ClickHouseClient,
+  state: StitchState,
+  events: readonly CanonicalEvent[],
+  settings: LinkSettings,
+): Promise<PreparedLink> {
+  const forgetOnFailure = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      state.forgetCustomers();
+      throw error;
+    }
+  };
+  const writes = await forgetOnFailure(() => prepare(reader, state, events, settings));
+  return { write: () => forgetOnFailure(() => writes(client)) };
+}
+
+async function prepare(
+  client: ClickHouseClient,
+  state: StitchState,
+  events: readonly CanonicalEvent[],
+  settings: LinkSettings,
+): Promise<(client: ClickHouseClient) => Promise<void>> {
   const modelVersion = settings.modelVersion();
   const batchKeys = new Set(events.flatMap((e) => identifierKeys(e.customer)));
   const mayBe = snapshotAndRecord(state, events, batchKeys);
   const { before, known, fromTable, unknownMembers, threadIdentifiers } = await resolveCustomers(client, state, events, batchKeys, mayBe, modelVersion);
 
   const update = linkIncrementally(orderEvents(events), before, settings.maxIdentifiers);
-  await writeIdentityUpdate(client, update);
 
   // The customers as they are now, and what they were made of.
   const touched = new Set<string>();
@@ -134,25 +165,28 @@ async function link(client: ClickHouseClient, state: StitchState, events: readon
     gone.journeys.push(...stored.journeys.filter((id) => !everyKeyNow.has(rowKey.JOURNEY + id)));
     gone.handoffs.push(...stored.handoffs.filter((id) => !everyKeyNow.has(rowKey.HANDOFF + id)));
   }
-  await writeJourneyRows(client, write, { journeys: [...new Set(gone.journeys)], handoffs: [...new Set(gone.handoffs)] }, computedAt);
+  const goneIds = { journeys: [...new Set(gone.journeys)], handoffs: [...new Set(gone.handoffs)] };
 
-  // Then the customers' states, last: a batch cut short before them finds the older states,
-  // and its redelivery rewrites these customers' rows in full.
+  // Then the customers' states, written last: a batch cut short before them finds the older
+  // states, and its redelivery rewrites these customers' rows in full.
   const held = new Map<string, HeldCustomer>();
   for (const customerId of touched) {
     held.set(customerId, packCustomer({ members: update.after.membersOf.get(customerId) ?? [], inputs: inputs.get(customerId) ?? [], rows: fingerprints.get(customerId)! }));
   }
   const mergedAway = [...new Set([...partsOf.values()].flatMap((parts) => [...parts]))].filter((part) => !touched.has(part));
-  await writeCustomerStates(
-    client,
-    [...held].map(([customerId, h]) => ({ customerId, members: [...h.members], inputs: h.inputs, inputCount: h.inputCount, rowPrints: h.rows, modelVersion })),
-    mergedAway,
-    computedAt,
-  );
-
-  // Acknowledged: the state follows.
   for (const part of mergedAway) state.remove(part);
   for (const [customerId, h] of held) state.put(customerId, h);
+
+  return async (client) => {
+    await writeIdentityUpdate(client, update);
+    await writeJourneyRows(client, write, goneIds, computedAt);
+    await writeCustomerStates(
+      client,
+      [...held].map(([customerId, h]) => ({ customerId, members: [...h.members], inputs: h.inputs, inputCount: h.inputCount, rowPrints: h.rows, modelVersion })),
+      mergedAway,
+      computedAt,
+    );
+  };
 }
 
 function groupRows(rows: JourneyRows): Map<string, JourneyRows> {

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { readKnownIdentities, storeDeadLetters, storeNewEvents, writeIdentityUpdate } from '@seamline/clickhouse';
+import { findNewEvents, insertEvents, readKnownIdentities, storeDeadLetters, writeIdentityUpdate } from '@seamline/clickhouse';
 import { DEFAULT_MAX_IDENTIFIERS, linkIncrementally, orderEvents } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage, type Topics } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
@@ -11,6 +11,13 @@ export interface BatchOutcome {
   accepted: number;
   duplicates: number;
   deadLetters: number;
+}
+
+/** A batch prepared: what it does is known, and its writes follow those of the batch before. */
+export interface StagedBatch {
+  outcome: BatchOutcome;
+  /** Settles once ClickHouse acknowledged every write of the batch; rejects if one failed, or one of the batch before. */
+  written: Promise<void>;
 }
 
 /** A message is an event, a dead letter to keep, or poison that becomes a dead letter itself. */
@@ -63,17 +70,24 @@ export interface ProcessorOptions {
 /**
  * The stitcher's work for one batch, shared by the Kafka consumer and the embedded mode:
  * decode, keep what cannot be accepted as dead letters, write new events once, and link their
- * identifiers into customers. Resolves only after ClickHouse acknowledged every write.
+ * identifiers into customers.
+ *
+ * A batch is staged in two steps: prepared (decoded, checked against what is stored, linked in
+ * the stitcher's state), then written. The next batch can be prepared while one is written, so
+ * the engine's work and this process's overlap; at most one batch is written at a time, in the
+ * order they were staged, and the next one's reads wait for its writes. A failed write fails the
+ * batch staged after it too, unwritten; the caller stages both again once they have settled.
  */
 export function createBatchProcessor(client: ClickHouseClient, logger: Logger, processorOptions: ProcessorOptions = {}) {
   const journeys = processorOptions.journeys;
   const onDeadLetters = processorOptions.onDeadLetters;
-  const handOff = processorOptions.handOff ?? ((events: CanonicalEvent[]) => linkEvents(client, events, options.maxIdentifiers, journeys));
   const options: Required<Omit<ProcessorOptions, 'journeys' | 'onDeadLetters' | 'handOff'>> = {
     topics: processorOptions.topics ?? TOPICS,
     maxIdentifiers: processorOptions.maxIdentifiers ?? DEFAULT_MAX_IDENTIFIERS,
     blockedIdentifiers: processorOptions.blockedIdentifiers ?? DEFAULT_BLOCKED_VALUES,
   };
+  const handOff = processorOptions.handOff;
+
   /** With the stitcher's state: ids its filter proves new are not looked up; the batch joins the filter before the write. */
   function storeOptions(events: readonly CanonicalEvent[]) {
     const state = journeys?.state;
@@ -83,18 +97,68 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     return { mayBeStored: (id: string) => mayBeStored.has(id) };
   }
 
-  async function processDecoded(events: CanonicalEvent[], letters: DeadLetter[]): Promise<BatchOutcome> {
-    const [store] = await Promise.all([storeNewEvents(client, events, storeOptions(events)), storeDeadLetters(client, letters)]);
-    if (letters.length > 0) onDeadLetters?.(letters);
-    // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
-    // between the event insert and the identity write still gets its links.
-    if (events.length > 0) await handOff(events);
-    const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters: letters.length };
-    logger.debug({ messages: events.length + letters.length, ...outcome }, 'batch stored');
-    return outcome;
+  /** Links the batch in memory, reading through `reader`; returns its writes. */
+  async function prepareLinking(reader: ClickHouseClient, events: CanonicalEvent[]): Promise<() => Promise<void>> {
+    if (handOff) return () => handOff(events);
+    if (journeys) {
+      const prepared = await journeys.prepareLink(reader, events);
+      return () => prepared.write();
+    }
+    const before = await readKnownIdentities(reader, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
+    const update = linkIncrementally(orderEvents(events), before, options.maxIdentifiers);
+    return () => writeIdentityUpdate(client, update);
   }
 
-  async function processBatch(messages: IncomingMessage[]): Promise<BatchOutcome> {
+  /** The writes of the last batch staged, until they settle. */
+  let inFlight: Promise<void> | undefined;
+  /** Set when another process may have written (a rejoined consumer group): the state is loaded again before the next batch. */
+  let reloadRequested = false;
+
+  /** Batches are prepared one at a time, in the order they are staged, whoever stages them. */
+  let preparing: Promise<unknown> = Promise.resolve();
+  function stageDecoded(events: CanonicalEvent[], letters: DeadLetter[]): Promise<StagedBatch> {
+    const staged = preparing.then(() => prepareAndWrite(events, letters));
+    preparing = staged.catch(() => {});
+    return staged;
+  }
+
+  async function prepareAndWrite(events: CanonicalEvent[], letters: DeadLetter[]): Promise<StagedBatch> {
+    const previous = inFlight ?? Promise.resolve();
+    if (reloadRequested && journeys) {
+      // Only with nothing in flight: a write landing after the reload began would be missing from its filter.
+      await previous.catch(() => {});
+      if (reloadRequested) {
+        reloadRequested = false;
+        journeys.reloadState().catch((error: unknown) => logger.error({ err: error }, 'reloading the stitcher state failed'));
+      }
+    }
+    const reader = readsAfter(client, previous);
+    const store = await findNewEvents(reader, events, storeOptions(events));
+    // Linking is idempotent, so it covers duplicates too: a batch redelivered after a crash
+    // between the event insert and the identity write still gets its links.
+    const writeLinks = events.length > 0 ? await prepareLinking(reader, events) : undefined;
+    const outcome = { accepted: store.stored.length, duplicates: store.duplicates, deadLetters: letters.length };
+    const written = previous
+      .then(async () => {
+        await Promise.all([insertEvents(client, store.stored), storeDeadLetters(client, letters)]);
+        if (letters.length > 0) onDeadLetters?.(letters);
+        await writeLinks?.();
+        logger.debug({ messages: events.length + letters.length, ...outcome }, 'batch stored');
+      })
+      .catch((error: unknown) => {
+        // The state may hold this batch's customers (see prepareLink): it forgets them all.
+        journeys?.state.forgetCustomers();
+        throw error;
+      });
+    inFlight = written;
+    const settle = () => {
+      if (inFlight === written) inFlight = undefined;
+    };
+    written.then(settle, settle);
+    return { outcome, written };
+  }
+
+  function decodeAll(messages: IncomingMessage[]): [CanonicalEvent[], DeadLetter[]] {
     const events: CanonicalEvent[] = [];
     const letters: DeadLetter[] = [];
     for (const message of messages) {
@@ -102,15 +166,47 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
       if (decoded.kind === 'event') events.push(decoded.event);
       else letters.push(decoded.letter);
     }
-    return processDecoded(events, letters);
+    return [events, letters];
   }
 
+  /** One batch, prepared and written: resolves only after ClickHouse acknowledged every write. */
+  async function processBatch(messages: IncomingMessage[]): Promise<BatchOutcome> {
+    const staged = await stageDecoded(...decodeAll(messages));
+    await staged.written;
+    return staged.outcome;
+  }
+
+  /** Prepares the batch and starts its writes after those of the batch before (see StagedBatch). */
+  processBatch.staged = (messages: IncomingMessage[]): Promise<StagedBatch> => stageDecoded(...decodeAll(messages));
   /**
-   * The same work for events validated in this process with the same rules (the embedded mode,
+   * The same for events validated in this process with the same rules (the embedded mode,
    * whose ingest validates them): no round trip through message bytes.
    */
-  processBatch.decoded = processDecoded;
+  processBatch.stagedDecoded = stageDecoded;
+  processBatch.decoded = async (events: CanonicalEvent[], letters: DeadLetter[]): Promise<BatchOutcome> => {
+    const staged = await stageDecoded(events, letters);
+    await staged.written;
+    return staged.outcome;
+  };
+  /** Loads the stitcher's state again before the next batch, once the writes in flight have settled. */
+  processBatch.reloadState = () => {
+    reloadRequested = true;
+  };
   return processBatch;
+}
+
+/**
+ * The client a batch reads through while the batch before it may still be written: its reads
+ * wait for those writes (they must see them), and it cannot write.
+ */
+function readsAfter(client: ClickHouseClient, previous: Promise<void>): ClickHouseClient {
+  const reader = Object.create(client) as ClickHouseClient;
+  reader.query = (async (params: Parameters<ClickHouseClient['query']>[0]) => {
+    await previous;
+    return client.query(params);
+  }) as ClickHouseClient['query'];
+  reader.insert = () => Promise.reject(new Error('a batch writes only once it is prepared'));
+  return reader;
 }
 
 export type BatchProcessor = ReturnType<typeof createBatchProcessor>;

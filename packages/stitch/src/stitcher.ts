@@ -34,8 +34,9 @@ export async function startStitcher(options: StitcherOptions) {
   const { kafka, clickhouse, topics, journeys, logger } = options;
   const viaTopic = options.linking === 'topic';
   // Another member may have written while this one was out of the group: what the state holds
-  // is dropped and loaded again (batches meanwhile read what they need).
-  const onGroupJoin = () => {
+  // is dropped and loaded again (batches meanwhile read what they need). The raw consumer's
+  // processor does it between batches, once nothing it staged is still being written.
+  const onLinkerJoin = () => {
     journeys.reloadState().catch((error: unknown) => logger.error({ err: error }, 'reloading the stitcher state failed'));
   };
   const retryHooks = { onRetry: () => options.onRetry?.(), onRecovered: () => options.onRecovered?.() };
@@ -47,7 +48,7 @@ export async function startStitcher(options: StitcherOptions) {
         ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
         retry: retryHooks,
         topics: [topics.stitched],
-        onGroupJoin,
+        onGroupJoin: onLinkerJoin,
         logger,
         handleBatch: createLinker(clickhouse, { ...(options.processor?.maxIdentifiers && { maxIdentifiers: options.processor.maxIdentifiers }), journeys }),
       })
@@ -62,14 +63,17 @@ export async function startStitcher(options: StitcherOptions) {
     kafka,
     groupId: options.groupId,
     topics: [topics.raw, topics.deadLetter],
-    onGroupJoin,
+    onGroupJoin: () => processBatch.reloadState(),
     ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
     retry: retryHooks,
     logger,
+    // Staged: the next batch is fetched and prepared while this one is written.
     handleBatch: async (messages) => {
       const started = performance.now();
-      const outcome = await processBatch(messages);
-      options.onBatch?.(messages.length, (performance.now() - started) / 1000, outcome);
+      const staged = await processBatch.staged(messages);
+      return {
+        written: staged.written.then(() => options.onBatch?.(messages.length, (performance.now() - started) / 1000, staged.outcome)),
+      };
     },
   });
   return {
