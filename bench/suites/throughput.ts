@@ -15,6 +15,7 @@ import type { ConsumeOnlyConfig, ConsumeOnlyProgress, ConsumeOnlyReport } from '
 import { measureEndToEnd } from '../throughput/end-to-end.ts';
 import { deleteTopics, produceSample, topicMessages } from '../throughput/kafka.ts';
 import { busyCores, machineCpu } from '../throughput/machine.ts';
+import { measureScaleOut, type ScaleOutResult } from '../throughput/scale-out.ts';
 import { measureStitcherAlone } from '../throughput/stitcher-alone.ts';
 
 export interface ThroughputParams {
@@ -54,10 +55,9 @@ const toMiB = (bytes: number | null | undefined) => (bytes === null || bytes ===
 export const throughputSuite: Suite = {
   name: 'throughput',
   summary:
-    'events/s through the stitcher alone and HTTP ingest → Kafka → stitcher → ClickHouse, against consume-only and bulk-insert baselines; peak RSS per service',
+    'events/s through the stitcher alone, two stitchers sharing one ClickHouse server, and HTTP ingest → Kafka → stitcher → ClickHouse, against consume-only and bulk-insert baselines; peak RSS per service',
   run: (context) => runThroughput(context, context.quick ? QUICK : FULL),
 };
-
 
 export async function runThroughput(ctx: SuiteContext, params: ThroughputParams): Promise<SuiteResult> {
   const { stack, signal, say } = ctx;
@@ -156,6 +156,21 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
     });
     say(`stitcher alone: ${alone.rate} events/s over ${alone.windowSeconds} s${alone.drained ? ' (drained)' : ' (window up before it drained)'}`);
 
+    // Several stitcher processes sharing one ClickHouse server, on the same topic.
+    const scaleOut = await measureScaleOut({
+      kafka,
+      env: serviceEnv(sample.prefix),
+      rawTopic: sample.topics.raw,
+      stitchedTopic: sample.topics.stitched,
+      groupPrefix: `bench-${run}-scale-out`,
+      database,
+      clickhouseUrl,
+      windowMs: params.stitcherWindowMs,
+      expected: inTopic,
+      signal,
+      say,
+    });
+
     // Baseline: the same rows inserted directly, in large batches.
     say(`bulk insert baseline: ${params.sampleEvents} rows into events_v1, ${params.bulkBatchRows} per insert`);
     machine = machineCpu();
@@ -197,7 +212,7 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
       `end to end: ${endToEnd.rate} events/s over ${endToEnd.windowSeconds} s; ${endToEnd.load.eventsAccepted} accepted, ${endToEnd.storedQueried.ids} stored, ${endToEnd.lost} lost`,
     );
 
-    const figures = buildFigures({ consumeOnly, alone, bulk, endToEnd, server: Boolean(clickhouseUrl), params });
+    const figures = [...buildFigures({ consumeOnly, alone, bulk, endToEnd, server: Boolean(clickhouseUrl), params }), ...scaleOutFigures(scaleOut)];
     return {
       figures,
       details: {
@@ -207,6 +222,7 @@ export async function runThroughput(ctx: SuiteContext, params: ThroughputParams)
         sample: { topic: sample.topics.raw, messagesInTopic: inTopic, produce },
         consumeOnly: { ...consumeOnly, machineBusyCores: consumeOnlyMachineCores },
         stitcherAlone: alone,
+        scaleOut,
         bulkInsert: { ...bulk, machineBusyCores: bulkMachineCores },
         endToEnd,
         ...(profileDir && { cpuProfiles: profileDir }),
@@ -293,6 +309,28 @@ function buildFigures(m: {
       unit: 'MiB',
       ...rssTarget,
       note: `VmHWM of the stitcher process, the higher of stitcher alone (${toMiB(alone.peakRssBytes)} MiB) and end to end (${toMiB(endToEnd.stitcher.peakRssBytes)} MiB)${embeddedNote}`,
+    },
+  ];
+}
+
+function scaleOutFigures(scaleOut: ScaleOutResult): Figure[] {
+  const [one, two] = scaleOut.runs;
+  if (!one || !two) return [];
+  const where = `ClickHouse: ${scaleOut.clickhouse}`;
+  return [
+    {
+      name: 'two stitchers, stored',
+      value: two.storedPerSecond,
+      unit: 'events/s',
+      baseline: { name: 'one stitcher, same server', value: one.storedPerSecond },
+      note: `two stitcher processes with STITCHER_LINKING=topic on the same topic, both stores together over ${two.windowSeconds} s (one stitcher linking inline: ${one.windowSeconds} s); ${where}; peak RSS ${two.peakRssMiB.join(' and ')} MiB, ${two.machineBusyCores} cores busy`,
+    },
+    {
+      name: 'two stitchers, linked',
+      value: two.linkedPerSecond,
+      unit: 'events/s',
+      baseline: { name: 'one stitcher, same server', value: one.linkedPerSecond },
+      note: 'events the one linker (a member of the linker group on the stitched topic) linked into customers and journeys, from its committed offsets',
     },
   ];
 }

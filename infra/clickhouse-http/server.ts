@@ -136,6 +136,9 @@ class Engine {
     const { Session } = await import('chdb');
     const session = new Session(path);
     try {
+      // Query parameters become SET statements here, where ClickHouse takes them unparsed from the
+      // URL or form: a parameter of thousands of ids must not meet the limit on query text.
+      await session.queryAsync('SET max_query_size = 67108864');
       const settings = await session.queryAsync('SELECT name, value FROM system.settings', { format: 'JSONCompactEachRow' });
       const startSettings = new Map(
         settings.text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as [string, string]),

@@ -116,8 +116,10 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
 
   /** Batches are prepared one at a time, in the order they are staged, whoever stages them. */
   let preparing: Promise<unknown> = Promise.resolve();
+  let staging = 0;
   function stageDecoded(events: CanonicalEvent[], letters: DeadLetter[]): Promise<StagedBatch> {
-    const staged = preparing.then(() => prepareAndWrite(events, letters));
+    staging += 1;
+    const staged = preparing.then(() => prepareAndWrite(events, letters)).finally(() => (staging -= 1));
     preparing = staged.catch(() => {});
     return staged;
   }
@@ -188,9 +190,10 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     await staged.written;
     return staged.outcome;
   };
-  /** Loads the stitcher's state again before the next batch, once the writes in flight have settled. */
+  /** Loads the stitcher's state again: now when nothing is being written, else before the next batch, once the writes in flight have settled. */
   processBatch.reloadState = () => {
-    reloadRequested = true;
+    if (inFlight || staging > 0) reloadRequested = true;
+    else journeys?.reloadState().catch((error: unknown) => logger.error({ err: error }, 'reloading the stitcher state failed'));
   };
   return processBatch;
 }
