@@ -35,7 +35,7 @@ function stripeHeaders(body: string, secret = secrets.stripeWebhookSecret) {
 const connectHeaders = (token = secrets.connectToken) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
 
 /** Fixtures that describe input Seamline must refuse, by design of the adapter. */
-const REFUSED = new Set(['charge-dispute-created-no-customer.json', 'customer-created-unhandled.json']);
+const REFUSED = new Set(['customer-created-unhandled.json']);
 
 describe('vendor sources end to end: webhook → ingest → Kafka → stitcher → ClickHouse', () => {
   let pipeline: Pipeline;

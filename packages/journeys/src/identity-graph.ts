@@ -31,7 +31,7 @@ export interface IdentityGraph {
   customerOfIdentifier(key: string): string;
   /**
    * The customer an event belongs to: that of its first identifier, in the order email, phone,
-   * billingId, crmId. When all of an event's links were made, every identifier gives the same
+   * billingId, crmId, sourceId. When all of an event's links were made, every identifier gives the same
    * answer; when they were refused, the first identifier decides, so the choice is deterministic.
    */
   customerOfEvent(event: CanonicalEvent): string;

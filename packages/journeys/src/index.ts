@@ -10,6 +10,7 @@ export {
   EMPTY_ORG_MAP,
   UNASSIGNED,
   UNMAPPED_SILO,
+  EXTERNAL_SILO,
   type Attribution,
   type OrgMap,
 } from './org-map.ts';

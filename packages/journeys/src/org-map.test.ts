@@ -83,3 +83,14 @@ describe('the org map', () => {
     expect(unmappedQueues(orgMap, ['Tech', 'Sales', undefined, 'Retention', 'Sales'])).toEqual(['Retention', 'Sales']);
   });
 });
+
+describe('handoffs out of the organisation', () => {
+  const map = parseOrgMap(JSON.stringify({ queues: { 'external:+493012345678': { team: 'field-partner', silo: 'partners' } } }), 'org.json');
+  it('puts an external queue the map does not name in a team of its own, silo external, never unmapped', () => {
+    expect(attributeQueue(map, 'external:+4940999')).toEqual({ team: 'external:+4940999', silo: 'external' });
+    expect(unmappedQueues(map, ['external:+4940999', 'Billing'])).toEqual(['Billing']);
+  });
+  it('lets the map name an external queue like any other', () => {
+    expect(attributeQueue(map, 'external:+493012345678')).toEqual({ team: 'field-partner', silo: 'partners' });
+  });
+});

@@ -1,5 +1,6 @@
 import { FileProblem, readSettingsFile } from '@seamline/config';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { EXTERNAL_QUEUE_PREFIX } from '@seamline/schemas';
 import { z } from 'zod';
 
 const queueAssignment = z.object({
@@ -71,19 +72,28 @@ export async function loadOrgMap(path: string): Promise<OrgMap> {
   return parseOrgMap(text, path);
 }
 
-/** SPEC: unknown queue -> `unmapped:<queue>` / `unmapped`; no queue -> `unassigned` / `unassigned`. */
+/** The silo of teams outside the organisation: see EXTERNAL_QUEUE_PREFIX. */
+export const EXTERNAL_SILO = 'external';
+
+/**
+ * SPEC: unknown queue -> `unmapped:<queue>` / `unmapped`; no queue -> `unassigned` / `unassigned`.
+ * An `external:<endpoint>` queue the map does not name is a team of its own in silo `external`
+ * (docs/events.md): the organisation handed the customer on, and the figures show it.
+ */
 export function attributeQueue(orgMap: OrgMap, queue: string | null | undefined): Attribution {
   if (queue === undefined || queue === null) return UNASSIGNED;
   // hasOwn: a queue named "constructor" must not find Object.prototype.
   const entry = Object.hasOwn(orgMap.queues, queue) ? orgMap.queues[queue] : undefined;
-  return entry ? { team: entry.team, silo: entry.silo } : { team: `unmapped:${queue}`, silo: UNMAPPED_SILO };
+  if (entry) return { team: entry.team, silo: entry.silo };
+  if (queue.startsWith(EXTERNAL_QUEUE_PREFIX)) return { team: queue, silo: EXTERNAL_SILO };
+  return { team: `unmapped:${queue}`, silo: UNMAPPED_SILO };
 }
 
 /** Queues named in events that the map does not know, sorted: what an admin has to add. */
 export function unmappedQueues(orgMap: OrgMap, queues: Iterable<string | undefined>): string[] {
   const unknown = new Set<string>();
   for (const queue of queues) {
-    if (queue !== undefined && !Object.hasOwn(orgMap.queues, queue)) unknown.add(queue);
+    if (queue !== undefined && !Object.hasOwn(orgMap.queues, queue) && !queue.startsWith(EXTERNAL_QUEUE_PREFIX)) unknown.add(queue);
   }
   return [...unknown].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -27,7 +27,10 @@ export type EventType = z.infer<typeof eventType>;
 const nonEmpty = (max: number) => z.string().min(1).max(max);
 
 /** The longest value each identifier may have as sent. */
-export const IDENTIFIER_MAX_LENGTH = { email: 320, phone: 64, billingId: 200, crmId: 200 } as const;
+export const IDENTIFIER_MAX_LENGTH = { email: 320, phone: 64, billingId: 200, crmId: 200, sourceId: 200 } as const;
+
+/** The queue of a handoff out of the organisation (a call transferred to an outside number): `external:<endpoint>` (docs/events.md). */
+export const EXTERNAL_QUEUE_PREFIX = 'external:';
 
 /** A source name: lowercase letters, digits, "_", "." or "-". */
 export const SOURCE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -38,6 +41,9 @@ export const customerIdentifiers = z
     phone: nonEmpty(IDENTIFIER_MAX_LENGTH.phone).optional(),
     billingId: nonEmpty(IDENTIFIER_MAX_LENGTH.billingId).optional(),
     crmId: nonEmpty(IDENTIFIER_MAX_LENGTH.crmId).optional(),
+    sourceId: nonEmpty(IDENTIFIER_MAX_LENGTH.sourceId)
+      .optional()
+      .describe('An identifier only its source understands, "<source>:<kind>:<value>", e.g. "zendesk:user:5158" or "stripe:charge:ch_1"; links like any other.'),
   })
   .describe('At least one identifier of the customer; identifiers that occur together are linked.');
 
@@ -79,6 +85,8 @@ export interface CustomerIdentifiers {
   phone?: string;
   billingId?: string;
   crmId?: string;
+  /** "<source>:<kind>:<value>": an id only its source understands (a Zendesk requester, a Stripe charge). */
+  sourceId?: string;
 }
 
 /** An accepted event after validation and normalisation: what Kafka carries and ClickHouse stores. */

@@ -1,7 +1,7 @@
 import type { CustomerIdentifiers } from './event.ts';
 
 export type IdentifierKind = keyof CustomerIdentifiers;
-export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['email', 'phone', 'billingId', 'crmId'];
+export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['email', 'phone', 'billingId', 'crmId', 'sourceId'];
 
 /** Values that never identify anyone (SPEC: over-merging guards). Compared after normalisation, lower-cased. */
 export const DEFAULT_BLOCKED_VALUES: readonly string[] = ['anonymous', 'unknown', 'n/a'];
@@ -18,6 +18,8 @@ export interface NormalisedIdentifiers {
 }
 
 const E164 = /^\+\d{8,15}$/;
+/** "<source>:<kind>:<value>": source and kind as source names are written, a value without spaces. */
+const SOURCE_ID = /^([a-z][a-z0-9_.-]{0,63}):([a-z][a-z0-9_.-]{0,63}):(\S+)$/;
 const ZEROS_ONLY = /^\+0+$/;
 
 /** One identifier normalised per SPEC, or why it cannot be used. */
@@ -37,6 +39,13 @@ export function normaliseIdentifier(kind: IdentifierKind, raw: string): { value:
     case 'crmId': {
       const value = raw.trim();
       return value.length > 0 ? { value } : { why: 'empty after trimming' };
+    }
+    case 'sourceId': {
+      const trimmed = raw.trim();
+      const colon = trimmed.indexOf(':', trimmed.indexOf(':') + 1);
+      // The source and the kind are names, compared lower-cased; the value is the source's own.
+      const value = colon < 0 ? trimmed : trimmed.slice(0, colon).toLowerCase() + trimmed.slice(colon);
+      return SOURCE_ID.test(value) ? { value } : { why: 'must be "<source>:<kind>:<value>", e.g. "zendesk:user:5158"' };
     }
   }
 }

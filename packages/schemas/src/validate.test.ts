@@ -61,6 +61,19 @@ describe('validateCanonicalEvent', () => {
 });
 
 describe('normaliseIdentifiers', () => {
+  it('takes a source-scoped id as "<source>:<kind>:<value>", its names lower-cased and its value kept', () => {
+    expect(normaliseIdentifiers({ sourceId: ' Zendesk:User:5158 ' }).identifiers).toEqual({ sourceId: 'zendesk:user:5158' });
+    expect(normaliseIdentifiers({ sourceId: 'stripe:charge:ch_3QdEm12eZvKYlo2C' }).identifiers).toEqual({ sourceId: 'stripe:charge:ch_3QdEm12eZvKYlo2C' });
+    for (const bad of ['5158', 'zendesk:5158', 'zendesk:user:', 'zendesk:user:51 58', ':user:1']) {
+      expect(normaliseIdentifiers({ sourceId: bad }).dropped[0]?.why, bad).toMatch(/<source>:<kind>:<value>/);
+    }
+  });
+
+  it('accepts an event whose only identifier is a source-scoped id', () => {
+    const result = validateCanonicalEvent({ ...valid, customer: { sourceId: 'zendesk:user:5158' } });
+    expect(result.ok && result.event.customer).toEqual({ sourceId: 'zendesk:user:5158' });
+  });
+
   it('strips spaces, dashes, dots and parentheses from phones and requires E.164', () => {
     expect(normaliseIdentifiers({ phone: '+1 (555) 010.9999' }).identifiers).toEqual({ phone: '+15550109999' });
     expect(normaliseIdentifiers({ phone: '0151 2345678' }).dropped[0]?.why).toMatch(/E\.164/);

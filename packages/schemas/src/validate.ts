@@ -50,7 +50,7 @@ export function validateCanonicalEvent(raw: unknown, options: ValidateOptions = 
     return {
       ok: false,
       rejection: {
-        reason: `customer: no valid identifier${detail ? ` (${detail})` : ' (need email, phone, billingId or crmId)'}`,
+        reason: `customer: no valid identifier${detail ? ` (${detail})` : ' (need email, phone, billingId, crmId or sourceId)'}`,
         path: 'customer',
       },
     };

@@ -46,6 +46,7 @@ type Packed = [
   direction: CanonicalEvent['direction'],
   reason: string | null,
   sourceUpdatedAt: string | null,
+  sourceId?: string | null,
 ];
 
 /** An event as a tuple of what contacts, journeys and the newest copy need (not agent, not other attributes). */
@@ -54,7 +55,8 @@ function pack(e: CanonicalEvent): Packed {
   return [
     e.id, e.type, e.occurredAt, e.source, c.email ?? null, c.phone ?? null, c.billingId ?? null, c.crmId ?? null,
     e.contactId ?? null, e.queue ?? null, e.channel, e.direction, e.reason ?? null, e.attributes?.[SOURCE_UPDATED_AT] ?? null,
-  ];
+    ...(c.sourceId === undefined ? [] : [c.sourceId]),
+  ] as Packed;
 }
 
 function unpack(p: Packed): CanonicalEvent {
@@ -63,6 +65,8 @@ function unpack(p: Packed): CanonicalEvent {
   if (p[5] !== null) customer.phone = p[5];
   if (p[6] !== null) customer.billingId = p[6];
   if (p[7] !== null) customer.crmId = p[7];
+  // Last and only when present: states packed before sourceId existed read the same.
+  if (p[14] !== undefined && p[14] !== null) customer.sourceId = p[14];
   const event: CanonicalEvent = { id: p[0], type: p[1], occurredAt: p[2], source: p[3], customer, channel: p[10], direction: p[11] };
   if (p[8] !== null) event.contactId = p[8];
   if (p[9] !== null) event.queue = p[9];

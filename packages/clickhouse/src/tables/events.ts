@@ -16,6 +16,7 @@ export const eventRow = z.object({
   phone: z.string().nullable(),
   billing_id: z.string().nullable(),
   crm_id: z.string().nullable(),
+  source_id: z.string().nullable(),
   contact_id: z.string().nullable(),
   queue: z.string().nullable(),
   agent: z.string().nullable(),
@@ -40,6 +41,7 @@ export function toEventRow(event: CanonicalEvent): EventRow {
     phone: event.customer.phone ?? null,
     billing_id: event.customer.billingId ?? null,
     crm_id: event.customer.crmId ?? null,
+    source_id: event.customer.sourceId ?? null,
     contact_id: event.contactId ?? null,
     queue: event.queue ?? null,
     agent: event.agent ?? null,
@@ -57,6 +59,7 @@ export function fromEventRow(row: EventRow): CanonicalEvent {
   if (row.phone !== null) customer.phone = row.phone;
   if (row.billing_id !== null) customer.billingId = row.billing_id;
   if (row.crm_id !== null) customer.crmId = row.crm_id;
+  if (row.source_id !== null) customer.sourceId = row.source_id;
   const event: CanonicalEvent = {
     id: row.id,
     type: row.type,
@@ -207,7 +210,7 @@ export async function queueUsage(client: ClickHouseClient): Promise<QueueUsage[]
 
 /** Identifier keys ("kind:value") grouped by the column that holds them. */
 function byColumn(identifiers: readonly string[]) {
-  const columns = { email: [] as string[], phone: [] as string[], billingId: [] as string[], crmId: [] as string[] };
+  const columns = { email: [] as string[], phone: [] as string[], billingId: [] as string[], crmId: [] as string[], sourceId: [] as string[] };
   for (const key of identifiers) {
     const colon = key.indexOf(':');
     const kind = key.slice(0, colon) as keyof typeof columns;
@@ -216,7 +219,7 @@ function byColumn(identifiers: readonly string[]) {
   return columns;
 }
 
-const IDENTIFIER_COLUMNS = { email: 'email', phone: 'phone', billingId: 'billing_id', crmId: 'crm_id' } as const;
+const IDENTIFIER_COLUMNS = { email: 'email', phone: 'phone', billingId: 'billing_id', crmId: 'crm_id', sourceId: 'source_id' } as const;
 
 /**
  * The stored events matching any of these `column IN set` conditions, each id in its newest
@@ -270,20 +273,21 @@ export async function readThreadIdentifiers(client: ClickHouseClient, batch: rea
   const threads = batch.filter((e) => e.contactId !== undefined);
   if (threads.length === 0) return [];
   const result = await client.query({
-    query: `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id FROM ${EVENTS_TABLE}
+    query: `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id, source_id FROM ${EVENTS_TABLE}
             WHERE contact_id IN {ids:Array(String)}`,
     query_params: { ids: [...new Set(threads.map((t) => t.contactId!))] },
     format: 'JSONEachRow',
   });
   const wanted = new Set(threads.map((t) => `${t.source}\u0000${t.contactId}`));
   const keys = new Set<string>();
-  type Row = { source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null };
+  type Row = { source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null; source_id: string | null };
   for (const row of await result.json<Row>()) {
     if (!wanted.has(`${row.source}\u0000${row.contact_id}`)) continue;
     if (row.email !== null) keys.add(`email:${row.email}`);
     if (row.phone !== null) keys.add(`phone:${row.phone}`);
     if (row.billing_id !== null) keys.add(`billingId:${row.billing_id}`);
     if (row.crm_id !== null) keys.add(`crmId:${row.crm_id}`);
+    if (row.source_id !== null) keys.add(`sourceId:${row.source_id}`);
   }
   return [...keys];
 }

@@ -149,3 +149,34 @@ describe('connectAdapter', () => {
     expect(!translation.ok && translation.reason.length).toBeGreaterThan(0);
   });
 });
+
+describe('connectAdapter: transfers out of the contact centre', () => {
+  const record = (): Record_ => ({
+    ...outbound(),
+    ContactId: 'c-out-1',
+    InitialContactId: null,
+    NextContactId: null,
+    InitiationMethod: 'INBOUND',
+    InitiationTimestamp: '2026-03-12T14:00:00Z',
+    DisconnectTimestamp: '2026-03-12T14:09:40Z',
+    LastUpdateTimestamp: '2026-03-12T14:10:05Z',
+    CustomerEndpoint: { Address: '+4915198765432', Type: 'TELEPHONE_NUMBER' },
+    Queue: { Name: 'Tech Support', EnqueueTimestamp: '2026-03-12T14:00:20Z' },
+    TransferredToEndpoint: { Address: '+493012345678', Type: 'TELEPHONE_NUMBER' },
+    TransferCompletedTimestamp: '2026-03-12T14:06:30Z',
+  });
+
+  it('makes a transfer to an outside number a transfer to external:<number>, when the transfer completed', () => {
+    const events = eventsOf(connectAdapter.translate(record()));
+    expect(events.map((e) => [e.id, e.type, e.queue, e.occurredAt])).toEqual([
+      ['connect-c-out-1-started', 'call.started', 'Tech Support', '2026-03-12T14:00:00.000Z'],
+      ['connect-c-out-1-transferred-out', 'call.transferred', 'external:+493012345678', '2026-03-12T14:06:30.000Z'],
+      ['connect-c-out-1-ended', 'call.ended', 'Tech Support', '2026-03-12T14:09:40.000Z'],
+    ]);
+  });
+
+  it('gives no transfer out when the call went on to a next contact in Connect', () => {
+    const events = eventsOf(connectAdapter.translate({ ...record(), NextContactId: 'c-out-2' }));
+    expect(events.map((e) => e.type)).toEqual(['call.started']);
+  });
+});

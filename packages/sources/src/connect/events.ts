@@ -1,4 +1,4 @@
-import type { CanonicalEventInput, CustomerIdentifiers } from '@seamline/schemas';
+import { EXTERNAL_QUEUE_PREFIX, type CanonicalEventInput, type CustomerIdentifiers } from '@seamline/schemas';
 import { rejected, SOURCE_UPDATED_AT, type Translation } from '../adapter.ts';
 import type { ParsedRecord } from './legs.ts';
 import type { ContactRecord } from './schema.ts';
@@ -58,11 +58,11 @@ interface Leg {
 }
 
 /** One leg gives at most one event of each kind, so the leg id and the kind make a stable event id. */
-function legEvent(leg: Leg, kind: 'started' | 'transferred' | 'ended', occurredAt: string, direction?: Direction): CanonicalEventInput {
+function legEvent(leg: Leg, kind: 'started' | 'transferred' | 'transferred-out' | 'ended', occurredAt: string, direction?: Direction): CanonicalEventInput {
   const { record } = leg;
   return {
     id: `${CONNECT_SOURCE}-${record.ContactId}-${kind}`,
-    type: `call.${kind}`,
+    type: kind === 'transferred-out' ? 'call.transferred' : `call.${kind}`,
     occurredAt,
     source: CONNECT_SOURCE,
     customer: { ...leg.customer },
@@ -104,6 +104,13 @@ export function legEvents({ record, path }: ParsedRecord): Translation {
   }
   const transferredAt = record.InitiationTimestamp ?? record.Queue?.EnqueueTimestamp;
   if (isTransfer && queue !== undefined && transferredAt) events.push(legEvent(leg, 'transferred', transferredAt));
+  // Transferred to an outside number: the call left Connect (no next contact), handed to a team
+  // outside the organisation, `external:<number>` (docs/events.md).
+  const outside = nonBlank(record.TransferredToEndpoint?.Address);
+  const leftAt = record.TransferCompletedTimestamp ?? record.DisconnectTimestamp;
+  if (!record.NextContactId && outside !== undefined && leftAt) {
+    events.push(legEvent({ ...leg, queue: `${EXTERNAL_QUEUE_PREFIX}${outside}`.slice(0, 200) }, 'transferred-out', leftAt));
+  }
   if (!record.NextContactId && record.DisconnectTimestamp) {
     events.push(legEvent(leg, 'ended', record.DisconnectTimestamp, isFirstLeg ? direction : undefined));
   }

@@ -29,5 +29,8 @@ export const contactRecordSchema = z.object({
   CustomerEndpoint: z.object({ Address: z.string().nullish(), Type: z.string().nullish() }).nullish(),
   Queue: z.object({ Name: z.string().nullish(), EnqueueTimestamp: connectTime.nullish() }).nullish(),
   Agent: z.object({ Username: z.string().nullish() }).nullish(),
+  /** Where an agent or flow transferred the call when it left Connect (an outside number): no next contact then. */
+  TransferredToEndpoint: z.object({ Address: z.string().nullish(), Type: z.string().nullish() }).nullish(),
+  TransferCompletedTimestamp: connectTime.nullish(),
 });
 export type ContactRecord = z.infer<typeof contactRecordSchema>;

@@ -69,7 +69,7 @@ describe('parseCsvMapping', () => {
       'columns.source: required: map a column to source or set constants.source',
       'columns.channel: required: map a column to channel or set constants.channel',
       'columns.occurredAt: required: map the column with the event time',
-      'columns: required: map a column to at least one of customer.email, customer.phone, customer.billingId, customer.crmId',
+      'columns: required: map a column to at least one of customer.email, customer.phone, customer.billingId, customer.crmId, customer.sourceId',
     ]);
   });
 

@@ -7,7 +7,7 @@ import { isTimeZone } from './timestamp.ts';
  * does not carry, and value maps that translate the file's words into canonical ones.
  */
 
-export const CUSTOMER_FIELDS = ['customer.email', 'customer.phone', 'customer.billingId', 'customer.crmId'] as const;
+export const CUSTOMER_FIELDS = ['customer.email', 'customer.phone', 'customer.billingId', 'customer.crmId', 'customer.sourceId'] as const;
 const PLAIN_FIELDS = ['id', 'type', 'occurredAt', 'source', 'contactId', 'queue', 'agent', 'channel', 'direction', 'reason'];
 const ATTRIBUTE_FIELD = /^attributes\.\S+$/;
 

@@ -50,16 +50,21 @@ function usableText(text: string | null | undefined): string | undefined {
   return text && text.trim() !== '' && text.length <= 200 ? text : undefined;
 }
 
+/** A Stripe charge as a source-scoped identifier (docs/events.md): a dispute names only its charge. */
+export const stripeChargeId = (chargeId: string): string => `stripe:charge:${chargeId}`;
+
 /**
  * billingId from `customer` (id or expanded object); email from the expanded customer, else from
- * a fallback the object carries itself (the invoice's customer_email).
+ * what the object carries itself (the invoice's customer_email, the charge's billing details);
+ * the charge that paid, as `stripe:charge:<id>`, which links later disputes of it to the customer.
  */
-function identify(ref: CustomerRef, fallbackEmail?: string | null): CustomerIdentifiers {
+function identify(ref: CustomerRef, own: { email?: string | null | undefined; chargeId?: string | undefined } = {}): CustomerIdentifiers {
   const identifiers: CustomerIdentifiers = {};
   const billingId = refId(ref);
   if (billingId !== undefined) identifiers.billingId = billingId;
-  const email = (typeof ref === 'object' ? usableText(ref?.email) : undefined) ?? usableText(fallbackEmail);
+  const email = (typeof ref === 'object' ? usableText(ref?.email) : undefined) ?? usableText(own.email);
   if (email !== undefined) identifiers.email = email;
+  if (own.chargeId !== undefined) identifiers.sourceId = stripeChargeId(own.chargeId);
   return identifiers;
 }
 
@@ -81,7 +86,7 @@ export function invoiceEvent(type: EventType, amountField: 'amount_due' | 'amoun
     const parsed = parseObject(invoiceSchema, event);
     if (!parsed.ok) return parsed.rejection;
     const invoice = parsed.value;
-    const customer = identify(invoice.customer, invoice.customer_email);
+    const customer = identify(invoice.customer, { email: invoice.customer_email, chargeId: refId(invoice.charge) });
     if (!hasIdentifier(customer)) return rejected('invoice has no customer', 'data.object.customer');
     return single(
       billingEvent(event, type, {
@@ -103,8 +108,8 @@ export const chargeRefunded: StripeEventHandler = (event) => {
   const parsed = parseObject(chargeSchema, event);
   if (!parsed.ok) return parsed.rejection;
   const charge = parsed.value;
-  const customer = identify(charge.customer);
-  if (!hasIdentifier(customer)) return rejected('charge has no customer', 'data.object.customer');
+  // The charge's own id is enough: it links to the customer through the charge's other events.
+  const customer = identify(charge.customer, { email: charge.billing_details?.email, chargeId: charge.id });
   return single(
     billingEvent(event, 'billing.refund_issued', {
       customer,
@@ -120,25 +125,27 @@ export const chargeRefunded: StripeEventHandler = (event) => {
   );
 };
 
-/** A dispute names no customer itself; only an expanded charge says whose payment it was. */
+/**
+ * A dispute names only the charge it disputes (Stripe does not expand it in webhooks): it is the
+ * customer of `stripe:charge:<id>`, whom the charge's invoice or refund shows, earlier or later.
+ * An expanded charge says so at once.
+ */
 export const disputeOpened: StripeEventHandler = (event) => {
   const parsed = parseObject(disputeSchema, event);
   if (!parsed.ok) return parsed.rejection;
   const dispute = parsed.value;
-  if (typeof dispute.charge === 'string') {
-    return rejected('dispute has no customer; expand charge.customer', 'data.object.charge');
-  }
-  const customer = identify(dispute.charge.customer);
-  if (!hasIdentifier(customer)) {
-    return rejected(`dispute has no customer; its charge ${dispute.charge.id} has none`, 'data.object.charge.customer');
-  }
+  const charge = typeof dispute.charge === 'string' ? { id: dispute.charge } : dispute.charge;
+  const customer =
+    typeof dispute.charge === 'string'
+      ? identify(undefined, { chargeId: charge.id })
+      : identify(dispute.charge.customer, { email: dispute.charge.billing_details?.email, chargeId: charge.id });
   return single(
     billingEvent(event, 'billing.dispute_opened', {
       customer,
       reason: dispute.reason,
       attributes: {
         disputeId: dispute.id,
-        chargeId: dispute.charge.id,
+        chargeId: charge.id,
         amount: dispute.amount,
         currency: dispute.currency,
         status: dispute.status,

@@ -49,6 +49,8 @@ export const invoiceSchema = z.looseObject({
   amount_paid: amount,
   currency: z.string().nullish(),
   attempt_count: z.number().int().nullish(),
+  // The charge that paid the invoice (API versions before 2025-03-31 name it here).
+  charge: expandable,
   subscription: expandable,
   // API 2025-03-31 moved invoice.subscription to invoice.parent.subscription_details.subscription.
   parent: z
@@ -64,6 +66,7 @@ export const chargeSchema = z.looseObject({
   amount_refunded: amount,
   currency: z.string().nullish(),
   invoice: expandable,
+  billing_details: z.looseObject({ email: z.string().nullish(), phone: z.string().nullish() }).nullish(),
   // Newest refund first; only included when the API version or the webhook expands it.
   refunds: z.looseObject({ data: z.array(z.looseObject({ reason: z.string().nullish() })) }).nullish(),
 });

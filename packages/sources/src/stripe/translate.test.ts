@@ -93,7 +93,8 @@ describe('stripe adapter: mapped event types', () => {
         type: 'billing.refund_issued',
         occurredAt: '2026-03-02T11:00:00.000Z',
         source: 'stripe',
-        customer: ANN,
+        // The billing details' email and the charge itself link the refund too.
+        customer: { ...ANN, email: 'ann@example.com', sourceId: 'stripe:charge:ch_3PRef0000001' },
         channel: 'billing',
         direction: 'inbound',
         reason: 'requested_by_customer',
@@ -116,7 +117,7 @@ describe('stripe adapter: mapped event types', () => {
         type: 'billing.dispute_opened',
         occurredAt: '2026-03-03T11:00:00.000Z',
         source: 'stripe',
-        customer: { ...ANN, email: 'ann@example.com' },
+        customer: { ...ANN, email: 'ann@example.com', sourceId: 'stripe:charge:ch_3PDisp000001' },
         channel: 'billing',
         direction: 'inbound',
         reason: 'product_not_received',
@@ -184,23 +185,19 @@ describe('stripe adapter: mapped event types', () => {
 });
 
 describe('stripe adapter: rejections', () => {
-  it('rejects a dispute whose charge is not expanded, saying how to fix it', () => {
-    expect(translate(stripeFixture('charge-dispute-created-no-customer'))).toEqual({
-      ok: false,
-      reason: 'dispute has no customer; expand charge.customer',
-      path: 'data.object.charge',
-    });
+  it('names a dispute whose charge is not expanded by the charge: its owner is linked by the charge\'s other events', () => {
+    const translation = translate(stripeFixture('charge-dispute-created-charge-id'));
+    expect(translation.ok && translation.events.map((e) => [e.type, e.customer, e.attributes?.chargeId])).toEqual([
+      ['billing.dispute_opened', { sourceId: 'stripe:charge:ch_3PDisp000002' }, 'ch_3PDisp000002'],
+    ]);
   });
 
-  it('rejects a dispute whose expanded charge has no customer', () => {
+  it('names a dispute whose expanded charge has no customer by the charge', () => {
     const payload = stripeFixture('charge-dispute-created-expanded-charge');
     const dispute = (payload.data as { object: { charge: Record<string, unknown> } }).object;
     dispute.charge.customer = null;
-    expect(translate(payload)).toEqual({
-      ok: false,
-      reason: 'dispute has no customer; its charge ch_3PDisp000001 has none',
-      path: 'data.object.charge.customer',
-    });
+    const translation = translate(payload);
+    expect(translation.ok && translation.events[0]!.customer).toEqual({ sourceId: 'stripe:charge:ch_3PDisp000001' });
   });
 
   it('rejects an event type Seamline does not map, naming the type', () => {
@@ -254,7 +251,7 @@ describe('stripe adapter: batches and ids', () => {
   it('produces only events that pass canonical validation', () => {
     const accepted = STRIPE_FIXTURE_NAMES.map((name) => translate(stripeFixture(name)))
       .flatMap((translation) => (translation.ok ? translation.events : []));
-    expect(accepted).toHaveLength(8);
+    expect(accepted).toHaveLength(9);
     for (const event of accepted) {
       const validation = validateCanonicalEvent(event);
       expect(validation.ok, JSON.stringify(validation)).toBe(true);

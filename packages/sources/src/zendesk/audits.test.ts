@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { zendeskAdapter } from './index.ts';
 import { GROUPS, eventsOf, loadFixture } from './test-fixtures.ts';
 
-const ANN = { email: 'ann.example@example.com', phone: '+49 151 2345-678' };
+const ANN = { email: 'ann.example@example.com', phone: '+49 151 2345-678', sourceId: 'zendesk:user:9001' };
 const ticket4711 = { source: 'zendesk', customer: ANN, contactId: 'ticket-4711', channel: 'email', attributes: { viaChannel: 'email' } };
 
 type Page = { audits: { events: Record<string, unknown>[] }[]; users?: unknown; tickets?: unknown };
@@ -34,7 +34,7 @@ describe('zendeskAdapter with Ticket Audits pages', () => {
         type: 'ticket.created',
         occurredAt: '2026-03-09T11:30:00.000Z',
         source: 'zendesk',
-        customer: { phone: '+1 (415) 555-0142' },
+        customer: { phone: '+1 (415) 555-0142', sourceId: 'zendesk:user:9002' },
         contactId: 'ticket-4802',
         queue: 'zendesk-group-360013',
         agent: 'zendesk-user-8102',
@@ -72,14 +72,22 @@ describe('zendeskAdapter with Ticket Audits pages', () => {
     expect(reopened).toMatchObject({ type: 'ticket.reopened', queue: 'Tech Support', customer: ANN, channel: 'email' });
   });
 
-  it('asks for the users sideload when the requester has no contact details in the page', () => {
+  it('names the requester by id when the page has no users sideload; another event links the id', () => {
     const withoutUsers = page();
     delete withoutUsers.users;
-    expect(zendeskAdapter.translate(withoutUsers, GROUPS)).toEqual({
-      ok: false,
-      reason: 'audits.0: ticket 4711: requester 9001 has no email or phone in the users sideload; request the page with include=users',
-      path: 'audits.0',
-    });
+    const events = eventsOf(zendeskAdapter.translate(withoutUsers, GROUPS));
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events.filter((e) => e.contactId === 'ticket-4711').map((e) => JSON.stringify(e.customer)))).toEqual(new Set([JSON.stringify({ sourceId: 'zendesk:user:9001' })]));
+  });
+
+  it('asks for the users and tickets sideloads when the requester of a ticket is unknown', () => {
+    const bare = page();
+    delete bare.users;
+    delete bare.tickets;
+    bare.audits = (bare.audits as Array<{ events: Array<{ field_name?: string }> }>).map((audit) => ({ ...audit, events: audit.events.filter((e) => e.field_name !== 'requester_id') }));
+    const translation = zendeskAdapter.translate(bare, GROUPS);
+    expect(translation.ok).toBe(false);
+    expect(!translation.ok && translation.reason).toMatch(/its requester is unknown; request the page with include=users,tickets$/);
   });
 
   it('rejects a page whose status change carries a value of the wrong type, pointing at it', () => {

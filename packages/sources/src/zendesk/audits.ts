@@ -90,14 +90,10 @@ function ticketContext(audit: Audit, at: (string | number)[], page: Page): Ticke
   const state = page.states.get(ticketId) ?? {};
   const sideload = page.tickets.get(ticketId);
   const requesterId = state.requesterId ?? sideload?.requester_id ?? undefined;
-  const customer = requesterIdentifiers(requesterId === undefined ? undefined : page.users.get(requesterId));
+  const customer = requesterIdentifiers(requesterId === undefined ? undefined : page.users.get(requesterId), requesterId);
   if (Object.keys(customer).length === 0) {
     const path = pathText(at);
-    const why =
-      requesterId === undefined
-        ? 'its requester is unknown; request the page with include=users,tickets'
-        : `requester ${requesterId} has no email or phone in the users sideload; request the page with include=users`;
-    return rejected(`${path}: ticket ${ticketId}: ${why}`, path);
+    return rejected(`${path}: ticket ${ticketId}: its requester is unknown; request the page with include=users,tickets`, path);
   }
   const viaChannel = viaChannelName(sideload?.via ?? page.creationVias.get(ticketId) ?? audit.via);
   const groupId = state.groupId === undefined ? sideload?.group_id : state.groupId;

@@ -30,11 +30,21 @@ export function groupQueue(groupId: string, options: ZendeskOptions | undefined)
   return `zendesk-group-${groupId}`;
 }
 
-/** The requester's email and phone; normalising and dropping bad values is validation's job. */
-export function requesterIdentifiers(requester: Requester | null | undefined): CustomerIdentifiers {
+/** The Zendesk user as a source-scoped identifier (docs/events.md). */
+export const zendeskUserId = (userId: string): string => `zendesk:user:${userId}`;
+
+/**
+ * The requester as identifiers: the Zendesk user id (`zendesk:user:<id>`), with the email and
+ * phone when the payload shows them, which links that id to them. Ticket event webhooks name the
+ * requester only by id: such events join the customer once any event shows the id with an email or
+ * phone. Normalising and dropping bad values is validation's job.
+ */
+export function requesterIdentifiers(requester: Requester | null | undefined, requesterId?: string | null): CustomerIdentifiers {
   const customer: CustomerIdentifiers = {};
   if (requester?.email) customer.email = requester.email;
   if (requester?.phone) customer.phone = requester.phone;
+  const id = requesterId ?? requester?.id;
+  if (id) customer.sourceId = zendeskUserId(id);
   return customer;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { zendeskAdapter } from './index.ts';
 import { GROUPS, eventsOf, loadFixture } from './test-fixtures.ts';
 
-const ANN = { email: 'Ann.Example@example.com', phone: '+49 151 2345-678' };
+const ANN = { email: 'Ann.Example@example.com', phone: '+49 151 2345-678', sourceId: 'zendesk:user:9001' };
 const ticket4711 = { source: 'zendesk', customer: ANN, contactId: 'ticket-4711', channel: 'email', attributes: { viaChannel: 'email' } };
 const webhookEventId = (n: number) => `zendesk-ticket-4711-wh-0f6e2a7c-1b3d-4e5f-8a9b-0c1d2e3f4a0${n}`;
 
@@ -31,7 +31,7 @@ describe('zendeskAdapter with event-driven webhooks', () => {
     for (const event of events) {
       const validation = validateCanonicalEvent(event);
       expect(validation.ok).toBe(true);
-      expect(validation.ok && validation.event.customer).toEqual({ email: 'ann.example@example.com', phone: '+491512345678' });
+      expect(validation.ok && validation.event.customer).toEqual({ email: 'ann.example@example.com', phone: '+491512345678', sourceId: 'zendesk:user:9001' });
     }
   });
 
@@ -48,7 +48,7 @@ describe('zendeskAdapter with event-driven webhooks', () => {
         type: 'ticket.created',
         occurredAt: '2026-03-09T07:45:00.000Z',
         source: 'zendesk',
-        customer: { email: 'ann.example@example.com' },
+        customer: { email: 'ann.example@example.com', sourceId: 'zendesk:user:9001' },
         contactId: 'ticket-4790',
         queue: 'Billing Tier 1',
         channel: 'email',
@@ -89,15 +89,22 @@ describe('zendeskAdapter with event-driven webhooks', () => {
     const delivery = createdWebhook();
     delete delivery.requester;
     delivery.detail.requester = { email: 'ann@example.com' };
-    expect(eventsOf(zendeskAdapter.translate(delivery, GROUPS))[0]?.customer).toEqual({ email: 'ann@example.com' });
+    expect(eventsOf(zendeskAdapter.translate(delivery, GROUPS))[0]?.customer).toEqual({ email: 'ann@example.com', sourceId: 'zendesk:user:9001' });
   });
 
-  it('rejects a ticket event without requester email or phone, saying where to add them', () => {
+  it('names the requester by id when the webhook carries no email or phone, as Zendesk sends it', () => {
     const delivery = createdWebhook();
     delete delivery.requester;
+    expect(eventsOf(zendeskAdapter.translate([delivery], GROUPS)).map((e) => [e.type, e.customer])).toEqual([['ticket.created', { sourceId: 'zendesk:user:9001' }]]);
+  });
+
+  it('rejects a ticket event that names no requester at all, saying so', () => {
+    const delivery = createdWebhook();
+    delete delivery.requester;
+    delivery.detail.requester_id = null;
     expect(zendeskAdapter.translate([delivery], GROUPS)).toEqual({
       ok: false,
-      reason: '0.detail.requester: ticket 4711 has no requester email or phone; add a requester object ({ email, phone }) to the webhook body',
+      reason: '0.detail.requester: ticket 4711 names no requester (no requester_id, email or phone)',
       path: '0.detail.requester',
     });
   });

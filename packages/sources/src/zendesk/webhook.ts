@@ -30,7 +30,7 @@ const TICKET_EVENTS: ReadonlyMap<string, 'created' | 'group' | 'status'> = new M
 ]);
 
 function ticketContext(webhook: WebhookEvent, detail: TicketDetail): TicketContext | undefined {
-  const customer = requesterIdentifiers(detail.requester ?? webhook.requester);
+  const customer = requesterIdentifiers(detail.requester ?? webhook.requester, detail.requester_id);
   if (Object.keys(customer).length === 0) return undefined;
   const viaChannel = viaChannelName(detail.via);
   return {
@@ -57,10 +57,7 @@ function translateOne(raw: unknown, at: (string | number)[], options: ZendeskOpt
   const ticket = ticketContext(webhook, detail);
   if (ticket === undefined) {
     const path = pathText([...at, 'detail', 'requester']);
-    return rejected(
-      `${path}: ticket ${detail.id} has no requester email or phone; add a requester object ({ email, phone }) to the webhook body`,
-      path,
-    );
+    return rejected(`${path}: ticket ${detail.id} names no requester (no requester_id, email or phone)`, path);
   }
   const id = ticketEventId(detail.id, `wh-${webhook.id}`);
 

@@ -1,7 +1,7 @@
 import type { Principal } from './principal.ts';
 
 /** The identifier kinds of the canonical event's `customer`. */
-export type IdentifierKind = 'email' | 'phone' | 'billingId' | 'crmId';
+export type IdentifierKind = 'email' | 'phone' | 'billingId' | 'crmId' | 'sourceId';
 
 type Identifiers = Partial<Record<IdentifierKind, string>>;
 
@@ -44,10 +44,15 @@ export function maskIdentifier(kind: IdentifierKind, value: string): string {
     case 'billingId':
     case 'crmId':
       return maskId(value);
+    case 'sourceId': {
+      // "zendesk:user:5158": which source and kind stay readable, the id itself is masked.
+      const colon = value.indexOf(':', value.indexOf(':') + 1);
+      return colon < 0 ? maskId(value) : `${value.slice(0, colon + 1)}${maskId(value.slice(colon + 1))}`;
+    }
   }
 }
 
-const KINDS: readonly IdentifierKind[] = ['email', 'phone', 'billingId', 'crmId'];
+const KINDS: readonly IdentifierKind[] = ['email', 'phone', 'billingId', 'crmId', 'sourceId'];
 
 /** An identifier in the identity tables' `kind:value` form (`email:ann@example.com`), masked. */
 export function maskIdentifierKey(key: string): string {

@@ -40,7 +40,7 @@ export const touchpointSchema = z.object({
   team: z.string().nullable().describe('contacts and legs only: the team of the queue under the org map in force'),
   silo: z.string().nullable(),
   reason: z.string().nullable(),
-  customer: z.object({ email: z.string().optional(), phone: z.string().optional(), billingId: z.string().optional(), crmId: z.string().optional() }),
+  customer: z.object({ email: z.string().optional(), phone: z.string().optional(), billingId: z.string().optional(), crmId: z.string().optional(), sourceId: z.string().optional() }),
   handoff: handoffSchema.optional().describe('transfer: on the leg that moved the contact; bounce: on the start of the later contact'),
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queueUsage } from '@seamline/clickhouse';
-import type { OrgMap } from '@seamline/journeys';
+import { unmappedQueues as queuesTheMapLacks, type OrgMap } from '@seamline/journeys';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/principal.ts';
 import { accessResponses } from '../auth/responses.ts';
@@ -15,7 +15,8 @@ export type UnmappedQueues = z.infer<typeof unmappedQueuesSchema>;
 /** Queues seen in events that the org map in force does not know, most used first. */
 export async function unmappedQueues(client: ClickHouseClient, orgMap: OrgMap): Promise<UnmappedQueues> {
   const usage = await queueUsage(client);
-  return { queues: usage.filter((u) => !Object.hasOwn(orgMap.queues, u.queue)) };
+  const unknown = new Set(queuesTheMapLacks(orgMap, usage.map((u) => u.queue)));
+  return { queues: usage.filter((u) => unknown.has(u.queue)) };
 }
 
 /** GET /v1/org/unmapped: what an admin should add to the org map (admin keys only). */
