@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countEvents, readIdentities } from '@seamline/clickhouse';
+import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
+import { runCli } from './support/cli.ts';
 import { startPipeline, type Pipeline } from './support/pipeline.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -88,3 +92,47 @@ describe('vendor payloads as the vendors send them land in the right journeys', 
     expect(contacts).toEqual([{ first_team: 'tech', final_team: 'external:+493012345678', transfers: 1 }]);
   });
 });
+
+describe('dead letters of vendor payloads refused before sourceId existed', () => {
+  it('are healed by replay: accepted once, and a second replay finds nothing', async () => {
+    const stack = testStack();
+    const dir = mkdtempSync(join(tmpdir(), 'seamline-heal-'));
+    const env = {
+      SEAMLINE_DATA_DIR: dir,
+      CLICKHOUSE_DATABASE: `seamline_heal_${process.pid}`,
+      ZENDESK_GROUPS: writeJson(join(dir, 'groups.json'), { '360011': 'Billing Tier 1' }),
+      ...(stack.clickhouseUrl && { CLICKHOUSE_URL: stack.clickhouseUrl }),
+    };
+    // As the adapters of the previous version refused them, with their reasons.
+    const letters = join(dir, 'letters.json');
+    writeJson(letters, [
+      {
+        source: 'zendesk',
+        payload: fixture('zendesk-ticket-created-requester-id.json'),
+        reason: 'detail.requester: ticket 5201 has no requester email or phone; add a requester object ({ email, phone }) to the webhook body',
+        path: 'detail.requester',
+      },
+      { source: 'stripe', payload: fixture('stripe-charge-dispute-created.json'), reason: 'dispute has no customer; expand charge.customer', path: 'data.object.charge' },
+    ]);
+    const stored = await run(['--import', 'tsx', 'test/support/store-dead-letters.ts', letters], env);
+    expect(stored.code, stored.stderr).toBe(0);
+    const replay = async () => JSON.parse((await runCli(['deadletters', 'replay', '--json'], env)).stdout) as Record<string, number>;
+    expect(await replay()).toEqual({ replayed: 2, accepted: 2, duplicates: 0, stillFailing: 0 });
+    expect(await replay()).toEqual({ replayed: 0, accepted: 0, duplicates: 0, stillFailing: 0 });
+  });
+});
+
+function writeJson(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stderr }));
+  });
+}
