@@ -68,6 +68,10 @@ export const stitchStateEnv = {
 
 export const sourcesEnv = {
   ZENDESK_GROUPS: z.string().optional().describe('File (JSON or YAML) mapping Zendesk group ids to group names.'),
+  ZENDESK_USERS: z
+    .string()
+    .optional()
+    .describe('File (JSON or YAML) mapping Zendesk user ids to { email, phone }: who a requester is when a webhook names only the id.'),
 };
 
 export const httpEnv = (defaultPort: number) => ({

@@ -4,7 +4,7 @@ import { createLogger } from '@seamline/log';
 import { buildIngestApp } from './app.ts';
 import { loadIngestConfig } from './env.ts';
 import { kafkaPublisher } from './publisher.ts';
-import { loadZendeskGroups } from './sources/zendesk-groups.ts';
+import { loadZendeskGroups, loadZendeskUsers } from './sources/zendesk-groups.ts';
 
 const config = loadIngestConfig();
 const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
@@ -30,7 +30,7 @@ const app = await buildIngestApp({
     connectToken: config.CONNECT_TOKEN,
     stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET,
   },
-  translatorOptions: { zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS) },
+  translatorOptions: { zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS), zendeskUsers: await loadZendeskUsers(config.ZENDESK_USERS) },
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 

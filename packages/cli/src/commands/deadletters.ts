@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { countDeadLettersByReason, listDeadLetters, markDeadLettersReplayed, storeDeadLetters } from '@seamline/clickhouse';
-import { loadZendeskGroups, planReplay, sourceTranslators, type Translate } from '@seamline/ingest';
+import { loadZendeskGroups, loadZendeskUsers, planReplay, sourceTranslators, type Translate } from '@seamline/ingest';
 import { csvAdapter, CSV_SOURCE } from '@seamline/sources';
 import { loadCsvMapping } from './import.ts';
 import { loadCliConfig } from '../env.ts';
@@ -31,7 +31,7 @@ export async function replayDeadLetters(runtime: Runtime, filter: Filter): Promi
     (letter) => letter.source !== CSV_SOURCE || filter.mapping !== undefined,
   );
   const config = loadCliConfig();
-  const translators = new Map<string, Translate>(sourceTranslators({ zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS) }));
+  const translators = new Map<string, Translate>(sourceTranslators({ zendeskGroups: await loadZendeskGroups(config.ZENDESK_GROUPS), zendeskUsers: await loadZendeskUsers(config.ZENDESK_USERS) }));
   if (filter.mapping) {
     const mapping = loadCsvMapping(filter.mapping);
     translators.set(CSV_SOURCE, (payload) => csvAdapter.translate(payload, mapping));

@@ -14,6 +14,7 @@ import {
 import { statusEventType } from './status.ts';
 import {
   inTimeOrder,
+  knownUser,
   requesterIdentifiers,
   ticketEvent,
   ticketEventId,
@@ -90,7 +91,7 @@ function ticketContext(audit: Audit, at: (string | number)[], page: Page): Ticke
   const state = page.states.get(ticketId) ?? {};
   const sideload = page.tickets.get(ticketId);
   const requesterId = state.requesterId ?? sideload?.requester_id ?? undefined;
-  const customer = requesterIdentifiers(requesterId === undefined ? undefined : page.users.get(requesterId), requesterId);
+  const customer = requesterIdentifiers(requesterId === undefined ? undefined : (page.users.get(requesterId) ?? knownUser(requesterId, page.options)), requesterId);
   if (Object.keys(customer).length === 0) {
     const path = pathText(at);
     return rejected(`${path}: ticket ${ticketId}: its requester is unknown; request the page with include=users,tickets`, path);

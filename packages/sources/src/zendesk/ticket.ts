@@ -7,6 +7,15 @@ export const ZENDESK_SOURCE = 'zendesk';
 export interface ZendeskOptions {
   /** Group id → group name, as the org map knows the queue. Unknown ids become `zendesk-group-<id>`. */
   groups?: Readonly<Record<string, string>>;
+  /** User id → email and phone (an export of end users): who a requester named only by id is. */
+  users?: Readonly<Record<string, { email?: string | null | undefined; phone?: string | null | undefined }>>;
+}
+
+/** The user's contact details from the users option, when it knows the id. */
+export function knownUser(userId: string | null | undefined, options: ZendeskOptions | undefined): Requester | undefined {
+  const users: unknown = options?.users;
+  if (!userId || typeof users !== 'object' || users === null || !Object.hasOwn(users, userId)) return undefined;
+  return (users as Record<string, Requester>)[userId];
 }
 
 /** A ticket is the contact: every event of ticket 4711 carries contactId `ticket-4711`. */

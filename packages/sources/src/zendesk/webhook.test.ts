@@ -98,6 +98,14 @@ describe('zendeskAdapter with event-driven webhooks', () => {
     expect(eventsOf(zendeskAdapter.translate([delivery], GROUPS)).map((e) => [e.type, e.customer])).toEqual([['ticket.created', { sourceId: 'zendesk:user:9001' }]]);
   });
 
+  it('takes the email and phone of a requester named only by id from the users export', () => {
+    const delivery = createdWebhook();
+    delete delivery.requester;
+    const users = { '9001': { email: 'Ann@Example.com', phone: null } };
+    expect(eventsOf(zendeskAdapter.translate([delivery], { ...GROUPS, users }))[0]?.customer).toEqual({ email: 'Ann@Example.com', sourceId: 'zendesk:user:9001' });
+    expect(eventsOf(zendeskAdapter.translate([delivery], { ...GROUPS, users: { '9002': { email: 'bob@example.com' } } }))[0]?.customer).toEqual({ sourceId: 'zendesk:user:9001' });
+  });
+
   it('rejects a ticket event that names no requester at all, saying so', () => {
     const delivery = createdWebhook();
     delete delivery.requester;

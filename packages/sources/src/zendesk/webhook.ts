@@ -13,6 +13,7 @@ import {
 import { statusEventType } from './status.ts';
 import {
   inTimeOrder,
+  knownUser,
   requesterIdentifiers,
   ticketEvent,
   ticketEventId,
@@ -29,8 +30,9 @@ const TICKET_EVENTS: ReadonlyMap<string, 'created' | 'group' | 'status'> = new M
   ['ticket.status_changed', 'status'],
 ]);
 
-function ticketContext(webhook: WebhookEvent, detail: TicketDetail): TicketContext | undefined {
-  const customer = requesterIdentifiers(detail.requester ?? webhook.requester, detail.requester_id);
+function ticketContext(webhook: WebhookEvent, detail: TicketDetail, options: ZendeskOptions | undefined): TicketContext | undefined {
+  const requester = detail.requester ?? webhook.requester ?? knownUser(detail.requester_id, options);
+  const customer = requesterIdentifiers(requester, detail.requester_id);
   if (Object.keys(customer).length === 0) return undefined;
   const viaChannel = viaChannelName(detail.via);
   return {
@@ -54,7 +56,7 @@ function translateOne(raw: unknown, at: (string | number)[], options: ZendeskOpt
   const parsedDetail = ticketDetailSchema.safeParse(webhook.detail);
   if (!parsedDetail.success) return zodRejection(parsedDetail.error, [...at, 'detail']);
   const detail = parsedDetail.data;
-  const ticket = ticketContext(webhook, detail);
+  const ticket = ticketContext(webhook, detail, options);
   if (ticket === undefined) {
     const path = pathText([...at, 'detail', 'requester']);
     return rejected(`${path}: ticket ${detail.id} names no requester (no requester_id, email or phone)`, path);
