@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { lookupCustomers, readCustomerStates, readKnownIdentities, readThreadIdentifiers } from '@seamline/clickhouse';
+import { lookupCustomers, readCustomerMembers, readCustomerStates, readKnownIdentities, readThreadIdentifiers } from '@seamline/clickhouse';
 import type { KnownIdentities } from '@seamline/journeys';
 import type { CanonicalEvent } from '@seamline/schemas';
 import { seenKey, unpackCustomer, type CustomerState, type StitchState } from './state.ts';
@@ -56,8 +56,10 @@ export async function resolveCustomers(
     else if (!batchKeys.has(key) || mayBeKnown.keys.has(key)) unresolved.push(key);
   }
 
-  // Customers not held: their state by key, trusted when it names every identifier
-  // identities_v1 gives them and was built with the model in force.
+  // Customers not held: their state by key, trusted when its identifiers are exactly those
+  // identities_v1 gives them now and it was built with the model in force. A state that lacks
+  // one was written before a batch that linked it was cut short (identities first, states last):
+  // its inputs lack that identifier's events, so the customer is read from the tables instead.
   const owners = await lookupCustomers(client, unresolved);
   const keysOf = new Map<string, string[]>();
   for (const [key, customerId] of owners) {
@@ -66,13 +68,15 @@ export async function resolveCustomers(
     if (keys) keys.push(key);
     else keysOf.set(customerId, [key]);
   }
-  const stored = await readCustomerStates(client, [...keysOf.keys()]);
+  const [stored, current] = await Promise.all([readCustomerStates(client, [...keysOf.keys()]), readCustomerMembers(client, [...keysOf.keys()])]);
   const fromTable = new Set<string>();
   const fallback: string[] = [];
   for (const [customerId, keys] of keysOf) {
     const row = stored.get(customerId);
     const members = row && new Set(row.members);
-    if (row && row.modelVersion === modelVersion && keys.every((key) => members!.has(key)) && !row.members.some((m) => state.customerOf(m) !== undefined)) {
+    const now = current.membersOf.get(customerId) ?? [];
+    const agrees = members !== undefined && members.size === now.length && now.every((key) => members.has(key));
+    if (row && row.modelVersion === modelVersion && agrees && !row.members.some((m) => state.customerOf(m) !== undefined)) {
       known.set(customerId, unpackCustomer({ members: row.members, inputs: row.inputs, rows: row.rowPrints }));
       fromTable.add(customerId);
     } else fallback.push(...keys);

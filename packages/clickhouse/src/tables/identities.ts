@@ -18,6 +18,13 @@ export async function readKnownIdentities(client: ClickHouseClient, identifiers:
     format: 'JSONEachRow',
   });
   const customerIds = (await found.json<{ customer_id: string }>()).map((row) => row.customer_id);
+  return readCustomerMembers(client, customerIds);
+}
+
+/** Every identifier identities_v1 gives these customers now (by customer_id, a skip index). */
+export async function readCustomerMembers(client: ClickHouseClient, customerIds: readonly string[]): Promise<KnownIdentities> {
+  const customerOf = new Map<string, string>();
+  const membersOf = new Map<string, string[]>();
   if (customerIds.length === 0) return { customerOf, membersOf };
   const result = await client.query({
     query: `SELECT identifier, customer_id FROM ${IDENTITIES_TABLE} FINAL WHERE customer_id IN {customerIds:Array(String)}`,
