@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeadLettersByReason, countEvents, readAllEvents, readIdentities, type ClickHouse } from '@seamline/clickhouse';
-import { openTestClickHouse } from '@seamline/clickhouse/testing';
+import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
 import { computeSummary, customerIdOf, parseOrgMap } from '@seamline/journeys';
 import { TOPICS, eventMessage, type IncomingMessage } from '@seamline/kafka';
@@ -87,5 +87,29 @@ describe('the batch processor on a real ClickHouse', () => {
     expect(reasons['message value is not JSON']).toBe(1);
     expect(reasons['not a dead letter record']).toBe(1);
     expect(Object.keys(reasons).some((r) => r.startsWith('occurredAt:') || r.startsWith('source:') || r.startsWith('customer:'))).toBe(true);
+  });
+
+  it('prepares a batch while the one before is written, and its reads see those writes', async () => {
+    await emptyTables(clickhouse.client);
+    // Inserts that take their time, so the second batch is prepared while the first is written.
+    const slowInserts = new Proxy(clickhouse.client, {
+      get(target, property, receiver) {
+        if (property !== 'insert') return Reflect.get(target, property, receiver) as unknown;
+        return async (params: Parameters<typeof target.insert>[0]) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return target.insert(params);
+        };
+      },
+    });
+    const staged = createBatchProcessor(slowInserts, logger);
+    const first = await staged.staged([call]);
+    // The call again (a redelivery in the next batch): checking it must wait for the first write.
+    const second = await staged.staged([call, ticket]);
+    await Promise.all([first.written, second.written]);
+    expect([first.outcome, second.outcome]).toEqual([
+      { accepted: 1, duplicates: 0, deadLetters: 0 },
+      { accepted: 1, duplicates: 1, deadLetters: 0 },
+    ]);
+    expect(await countEvents(clickhouse.client)).toEqual({ rows: 2, ids: 2 });
   });
 });
