@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { CustomerJourneys } from '@seamline/journeys';
+import { MERGES_TABLE } from './identities.ts';
 import { recordTablesWrite } from './tables-state.ts';
 
 export const CONTACTS_TABLE = 'contacts_v1';
@@ -108,6 +109,15 @@ export async function storedJourneyKeys(
     for (const row of await result.json<{ customer_id: string }>()) owners.add(row.customer_id);
   }
   if (owners.size === 0) return { journeys: [], handoffs: [] };
+  // And the customers merged into them: a batch cut short after it reassigned a merged customer's
+  // identifiers and contacts, but before the delete markers of its journeys, leaves journeys of a
+  // customer that nothing else names any more; the merge log still does.
+  const merged = await client.query({
+    query: `SELECT DISTINCT arrayJoin(merged_customer_ids) AS id FROM ${MERGES_TABLE} WHERE customer_id IN {ids:Array(String)}`,
+    query_params: { ids: [...owners] },
+    format: 'JSONEachRow',
+  });
+  for (const row of await merged.json<{ id: string }>()) owners.add(row.id);
   const read = async (table: string, key: string) => {
     const result = await client.query({
       query: `SELECT ${key} AS key FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
