@@ -104,9 +104,7 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
       const prepared = await journeys.prepareLink(reader, events);
       return () => prepared.write();
     }
-    const before = await readKnownIdentities(reader, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
-    const update = linkIncrementally(orderEvents(events), before, options.maxIdentifiers);
-    return () => writeIdentityUpdate(client, update);
+    return prepareIdentityLink(client, reader, events, options.maxIdentifiers);
   }
 
   /** The writes of the last batch staged, until they settle. */
@@ -220,8 +218,14 @@ export type BatchProcessor = ReturnType<typeof createBatchProcessor>;
  */
 async function linkEvents(client: ClickHouseClient, events: CanonicalEvent[], maxIdentifiers: number, journeys?: JourneyRefresher): Promise<void> {
   if (journeys) return journeys.linkBatch(events);
-  const before = await readKnownIdentities(client, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
-  await writeIdentityUpdate(client, linkIncrementally(orderEvents(events), before, maxIdentifiers));
+  await (await prepareIdentityLink(client, client, events, maxIdentifiers))();
+}
+
+/** Identities only (no journeys): the events' links computed from what `reader` finds, and their write. */
+async function prepareIdentityLink(client: ClickHouseClient, reader: ClickHouseClient, events: readonly CanonicalEvent[], maxIdentifiers: number): Promise<() => Promise<void>> {
+  const before = await readKnownIdentities(reader, [...new Set(events.flatMap((e) => identifierKeys(e.customer)))]);
+  const update = linkIncrementally(orderEvents(events), before, maxIdentifiers);
+  return () => writeIdentityUpdate(client, update);
 }
 
 /**
