@@ -71,3 +71,4 @@ export {
   type Transitions,
 } from './summary-schema.ts';
 export { journeyModelVersion } from './model-version.ts';
+export { crossSiloFlips, legsAsOf, resolvedAsOf } from './as-of.ts';

@@ -1,6 +1,7 @@
 import type { CanonicalEvent, CustomerIdentifiers, EventType } from '@seamline/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { crossSiloFlips, legsAsOf, resolvedAsOf } from './as-of.ts';
 import { groupEventsByCustomer } from './customer-events.ts';
 import { orderEvents } from './events.ts';
 import { buildIdentityGraph } from './identity-graph.ts';
@@ -148,4 +149,82 @@ describe('the figures', () => {
       }),
     );
   });
+});
+
+describe('a model of every event, read at an earlier asOf', () => {
+  // One customer over four days with W of two: many moves of earlier tickets after later
+  // contacts, so bounces come and go; asOf often falls on an event's own instant. Team t1 is in
+  // two silos (Q1 and Q3), so a bounce can stop being cross-silo without a cross-silo transfer.
+  const orgMap = { queues: { ...ORG_MAP.queues, Q3: { team: 't1', silo: 's2' } } };
+  const denseArb = fc
+    .array(
+      fc.record({
+        type: fc.constantFrom<EventType>('ticket.created', 'ticket.reopened', 'ticket.reassigned', 'ticket.reassigned', 'call.started', 'call.transferred', 'billing.payment_failed'),
+        minutes: fc.integer({ min: 0, max: 4 * 24 * 60 }),
+        contactId: fc.constantFrom('k1', 'k2', 'k3'),
+        queue: fc.constantFrom('Q1', 'Q1b', 'Q2', 'Q3', 'Nowhere'),
+      }),
+      { minLength: 3, maxLength: 25 },
+    )
+    .map((drafts) =>
+      drafts.map((draft, i): CanonicalEvent => {
+        const billing = draft.type.startsWith('billing.');
+        const call = draft.type.startsWith('call.');
+        return {
+          id: `e${i}`,
+          type: draft.type,
+          occurredAt: new Date(EPOCH + draft.minutes * 60 * 60_000 / 60).toISOString(),
+          source: billing ? 'stripe' : call ? 'connect' : 'zendesk',
+          customer: { email: 'a@x.com' },
+          ...(billing ? {} : { contactId: draft.contactId, queue: draft.queue }),
+          channel: billing ? 'billing' : call ? 'phone' : 'email',
+          direction: 'inbound',
+        };
+      }),
+    );
+  const withAsOf = (arb: fc.Arbitrary<CanonicalEvent[]>) =>
+    arb.chain((events) =>
+      fc.tuple(
+        fc.constant(events),
+        fc.oneof(
+          fc.constantFrom(...events.map((e) => new Date(e.occurredAt))),
+          fc.integer({ min: 0, max: 22 * 24 * 60 }).map((minutes) => new Date(EPOCH + minutes * 60_000 + (minutes % 2) * 30_000)),
+        ),
+      ),
+    );
+  for (const [name, arb] of [['several customers over three weeks', eventsArb], ['one busy customer', denseArb]] as const) {
+  it(`gives the contacts, legs, resolution, bounces and journeys of the model built at that asOf: ${name}`, () => {
+    fc.assert(
+      fc.property(withAsOf(arb), ([events, asOfDate]) => {
+        const asOf = asOfDate.toISOString();
+        const full = buildJourneys(events, orgMap, { asOf: new Date('9999-01-01T00:00:00Z'), repeatWindowMs: 2 * DAY });
+        const then = buildJourneys(events, orgMap, { asOf: asOfDate, repeatWindowMs: 2 * DAY });
+        const fullContacts = full.customers.flatMap((c) => c.contacts.map((contact, i) => ({ contact, next: c.contacts[i + 1]?.start ?? null, previous: c.contacts[i - 1] })));
+        const thenContacts = new Map(then.customers.flatMap((c) => c.contacts).map((contact) => [contact.eventId, contact]));
+        expect([...thenContacts.keys()].sort()).toEqual(fullContacts.filter(({ contact }) => contact.start < asOf).map(({ contact }) => contact.eventId).sort());
+        for (const { contact, next, previous } of fullContacts) {
+          const at = thenContacts.get(contact.eventId);
+          if (!at) continue;
+          expect(at.legs).toEqual(legsAsOf(contact.legs, asOf));
+          expect(at.resolvedAtFirstContact).toBe(resolvedAsOf(contact, next, asOf));
+          const from = previous && contact.repeat ? legsAsOf(previous.legs, asOf).at(-1) : undefined;
+          const bounce = at.handoffs.find((h) => h.kind === 'bounce');
+          expect(bounce ? [bounce.fromTeam, bounce.fromSilo] : null).toEqual(from && from.team !== contact.firstTeam ? [from.team, from.silo] : null);
+        }
+        const byId = new Map(full.customers.flatMap((c) => c.contacts).map((contact) => [contact.eventId, contact]));
+        const thenJourneys = new Map(then.customers.flatMap((c) => c.journeys).map((journey) => [journey.journeyId, journey]));
+        for (const journey of full.customers.flatMap((c) => c.journeys)) {
+          const contacts = journey.contactEventIds.map((id) => byId.get(id)!);
+          const at = thenJourneys.get(journey.journeyId);
+          expect(at === undefined).toBe(journey.start >= asOf);
+          if (!at) continue;
+          expect(at.contactEventIds).toEqual(contacts.filter((c) => c.start < asOf).map((c) => c.eventId));
+          expect(at.crossSilo).toBe(crossSiloFlips(contacts).filter((flip) => flip < asOf).length % 2 === 1);
+          expect(at.billingTrigger).toEqual(journey.billingTrigger);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+  }
 });
