@@ -78,7 +78,7 @@ describe('two stitchers on one topic', () => {
 
     const full = buildJourneys(events, orgMap, { asOf: new Date('9999-12-31T00:00:00Z'), ...windows });
     const expected = journeyRows(full.customers, journeys.version(), windows.repeatWindowMs, new Date(0));
-    const stored = await rows(clickhouse.client, 'SELECT journey_id, customer_id, contacts FROM journeys_v1 FINAL ORDER BY journey_id');
+    const stored = await rows(clickhouse.client, 'SELECT journey_id, customer_id, contacts FROM journeys_v2 FINAL ORDER BY journey_id');
     const wanted = expected.journeys
       .map((j) => ({ journey_id: j.journey_id, customer_id: j.customer_id, contacts: j.contacts }))
       .sort((a, b) => (String(a.journey_id) < String(b.journey_id) ? -1 : 1));

@@ -77,7 +77,7 @@ describe('vendor payloads as the vendors send them land in the right journeys', 
 
   it('puts the ticket known only by its requester id and the later ticket in one journey, triggered by the dispute', async () => {
     const rita = (await readIdentities(pipeline.clickhouse.client)).get('email:rita.miller@example.org');
-    const journeys = await rows(pipeline, `SELECT customer_id, contacts, cross_silo, billing_trigger_type FROM journeys_v1 FINAL WHERE is_deleted = 0 AND customer_id = '${rita}'`);
+    const journeys = await rows(pipeline, `SELECT customer_id, contacts, cross_silo, billing_trigger_type FROM journeys_v2 FINAL WHERE is_deleted = 0 AND customer_id = '${rita}'`);
     // Ticket 5201 (by requester id, 10 Mar) and 5202 (11 Mar) are one journey; the dispute of
     // 9 Mar lies within 72 hours before it and is the latest billing event there.
     expect(journeys).toEqual([expect.objectContaining({ contacts: 2, billing_trigger_type: 'billing.dispute_opened' })]);
@@ -86,9 +86,9 @@ describe('vendor payloads as the vendors send them land in the right journeys', 
   });
 
   it('counts a call transferred to an outside number as a cross-silo transfer to an external team', async () => {
-    const handoffs = await rows(pipeline, `SELECT kind, from_team, to_team, from_silo, to_silo, cross_silo FROM handoffs_v1 FINAL WHERE is_deleted = 0 AND to_silo = 'external'`);
+    const handoffs = await rows(pipeline, `SELECT kind, from_team, to_team, from_silo, to_silo, cross_silo FROM handoffs_v2 FINAL WHERE is_deleted = 0 AND to_silo = 'external'`);
     expect(handoffs).toEqual([{ kind: 'transfer', from_team: 'tech', to_team: 'external:+493012345678', from_silo: 'technical', to_silo: 'external', cross_silo: 1 }]);
-    const contacts = await rows(pipeline, `SELECT first_team, final_team, transfers FROM contacts_v1 FINAL WHERE is_deleted = 0 AND first_team = 'tech'`);
+    const contacts = await rows(pipeline, `SELECT first_team, final_team, transfers FROM contacts_v2 FINAL WHERE is_deleted = 0 AND first_team = 'tech'`);
     expect(contacts).toEqual([{ first_team: 'tech', final_team: 'external:+493012345678', transfers: 1 }]);
   });
 });

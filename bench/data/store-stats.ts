@@ -26,9 +26,9 @@ try {
     query: `SELECT
       (SELECT uniqExact(customer_id) FROM identities_v1 FINAL) AS customers,
       (SELECT count() FROM identities_v1 FINAL) AS identifiers,
-      (SELECT count() FROM contacts_v1 FINAL WHERE is_deleted = 0) AS contacts,
-      (SELECT count() FROM journeys_v1 FINAL WHERE is_deleted = 0) AS journeys,
-      (SELECT count() FROM handoffs_v1 FINAL WHERE is_deleted = 0) AS handoffs,
+      (SELECT count() FROM contacts_v2 FINAL WHERE is_deleted = 0) AS contacts,
+      (SELECT count() FROM journeys_v2 FINAL WHERE is_deleted = 0) AS journeys,
+      (SELECT count() FROM handoffs_v2 FINAL WHERE is_deleted = 0) AS handoffs,
       (SELECT uniqExact(id) FROM dead_letters_v1) AS dead_letters`,
     format: 'JSONEachRow',
   });

@@ -29,7 +29,7 @@ function validated(raw: unknown): CanonicalEvent {
 
 /**
  * A fresh store filled as the stitcher fills it: the events go through its batch processor, with
- * the journey refresher keeping contacts_v1, journeys_v1 and handoffs_v1 current.
+ * the journey refresher keeping contacts_v2, journeys_v2 and handoffs_v2 current.
  */
 export async function seedDashboardStore(options: { events: number; seed: number; logger: Logger }): Promise<DashboardStore> {
   const orgMap: OrgMap = { queues: { ...sampleOrgMap().queues, ...tinyOrgMap().queues } };

@@ -1,6 +1,6 @@
 -- What the metric API needs to know before it trusts the stitched tables or a cached answer,
 -- without scanning events_v1: the latest occurred_at of any stored event, and a count of writes
--- to events_v1, contacts_v1, journeys_v1, handoffs_v1 and journey_model_v1 that only grows (a
+-- to events_v1, contacts_v2, journeys_v2, handoffs_v2 and journey_model_v1 that only grows (a
 -- new count means the tables changed). Every write adds a row; merges fold the rows into one.
 CREATE TABLE IF NOT EXISTS tables_state_v1
 (

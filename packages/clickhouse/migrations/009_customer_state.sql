@@ -3,7 +3,7 @@
 -- identifiers, the journey inputs (events in a compact JSON form) and a fingerprint per row the
 -- journey tables hold for it. Written after the customer's rows; the newest row of a customer
 -- wins, and customers merged into another are marked deleted. Internal to the stitcher: data
--- teams read identities_v1, contacts_v1, journeys_v1 and handoffs_v1.
+-- teams read identities_v1, contacts_v2, journeys_v2 and handoffs_v2.
 CREATE TABLE IF NOT EXISTS customer_state_v1
 (
     customer_id    String,

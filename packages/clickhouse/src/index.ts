@@ -13,6 +13,8 @@ export * from './tables/journeys.ts';
 export * from './tables/api-keys.ts';
 export * from './tables/alerts.ts';
 export * from './tables/journey-queries.ts';
+export * from './tables/metric-queries.ts';
+export { namedRead } from './tables/named-query.ts';
 export * from './tables/tables-state.ts';
 export * from './tables/stored-keys.ts';
 export * from './tables/customer-state.ts';

@@ -1,3 +1,4 @@
+import type { GoneRow } from '@seamline/clickhouse';
 import type { KnownIdentities } from '@seamline/journeys';
 import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
 
@@ -40,14 +41,24 @@ export function inputsOfCustomers(
   return inputs;
 }
 
-/** Keys of rows in a customer's fingerprints, by table. */
+/**
+ * Keys of rows in a customer's fingerprints, by table. A journey's and a handoff's key carries
+ * the start its rows are partitioned by (epoch ms), so a deletion marker can be written for it.
+ */
 export const rowKey = {
   CONTACT: 'c:',
   JOURNEY: 'j:',
   HANDOFF: 'h:',
   contact: (row: Row) => `c:${row.event_id as string}`,
-  journey: (row: Row) => `j:${row.journey_id as string}`,
-  handoff: (row: Row) => `h:${row.handoff_id as string}`,
+  journey: (row: Row) => rowKey.ofGone(rowKey.JOURNEY, { id: row.journey_id as string, start: row.start as string }),
+  handoff: (row: Row) => rowKey.ofGone(rowKey.HANDOFF, { id: row.handoff_id as string, start: row.contact_start as string }),
+  ofGone: (prefix: string, row: GoneRow) => `${prefix}${Date.parse(row.start)}:${row.id}`,
+  /** The journey or handoff a key names (with rowKey.JOURNEY or rowKey.HANDOFF as `prefix`). */
+  gone: (prefix: string, key: string): GoneRow => {
+    const rest = key.slice(prefix.length);
+    const colon = rest.indexOf(':');
+    return { start: new Date(Number(rest.slice(0, colon))).toISOString(), id: rest.slice(colon + 1) };
+  },
 };
 
 /** A 53-bit hash of a row's content, leaving out when it was computed: equal rows need no write. */
@@ -57,7 +68,7 @@ export function rowFingerprint(row: Row): number {
   for (const key in row) {
     if (key === 'computed_at') continue;
     const value = row[key];
-    const text = `${key}=${typeof value === 'string' ? value : `\u0001${String(value)}`}\u0000`;
+    const text = `${key}=${typeof value === 'string' ? value : `\u0001${JSON.stringify(value)}`}\u0000`;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);

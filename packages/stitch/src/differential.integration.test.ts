@@ -148,12 +148,12 @@ describe('stitching a stream in random batches with crashes equals a full comput
         rows
           .map((row) => Object.fromEntries([key, ...columns.split(', ')].map((c) => [c, row[c]])))
           .sort((a, b) => (String(a[key]) < String(b[key]) ? -1 : 1));
-      const contactColumns = 'customer_id, journey_id, first_team, final_team, transfers, is_repeat, resolved_first_contact';
-      expect(await current(clickhouse.client, 'contacts_v1', 'event_id', contactColumns)).toEqual(pick(expected.contacts, 'event_id', contactColumns));
+      const contactColumns = 'customer_id, journey_id, first_team, final_team, transfers, is_repeat, resolved_first_contact, legs_team, legs_silo, previous_legs_team';
+      expect(await current(clickhouse.client, 'contacts_v2', 'event_id', contactColumns)).toEqual(pick(expected.contacts, 'event_id', contactColumns));
       const journeyColumns = 'customer_id, first_team, contacts, cross_silo, billing_trigger_type';
-      expect(await current(clickhouse.client, 'journeys_v1', 'journey_id', journeyColumns)).toEqual(pick(expected.journeys, 'journey_id', journeyColumns));
+      expect(await current(clickhouse.client, 'journeys_v2', 'journey_id', journeyColumns)).toEqual(pick(expected.journeys, 'journey_id', journeyColumns));
       const handoffColumns = 'kind, journey_id, contact_event_id, from_team, to_team, cross_silo';
-      expect(await current(clickhouse.client, 'handoffs_v1', 'handoff_id', handoffColumns)).toEqual(pick(expected.handoffs, 'handoff_id', handoffColumns));
+      expect(await current(clickhouse.client, 'handoffs_v2', 'handoff_id', handoffColumns)).toEqual(pick(expected.handoffs, 'handoff_id', handoffColumns));
     });
   }
 });

@@ -76,17 +76,17 @@ describe('contacts, journeys and handoffs kept current batch by batch', () => {
     const sortBy = (key: string) => (a: Record<string, unknown>, b: Record<string, unknown>) => String(a[key]) < String(b[key]) ? -1 : 1;
 
     const contactColumns = 'event_id, customer_id, journey_id, first_team, final_team, transfers, cross_silo_transfers, is_repeat, resolved_first_contact';
-    const contacts = await tableRows(clickhouse.client, 'contacts_v1', 'event_id', contactColumns);
+    const contacts = await tableRows(clickhouse.client, 'contacts_v2', 'event_id', contactColumns);
     const pick = (row: Record<string, unknown>, columns: string) => Object.fromEntries(columns.split(', ').map((c) => [c, row[c]]));
     expect(contacts.length).toBeGreaterThan(500);
     expect(contacts).toEqual(strip(expected.contacts).sort(sortBy('event_id')).map((r) => pick(r, contactColumns)));
 
     const journeyColumns = 'journey_id, customer_id, first_team, contacts, cross_silo, billing_trigger_type';
-    expect(await tableRows(clickhouse.client, 'journeys_v1', 'journey_id', journeyColumns)).toEqual(
+    expect(await tableRows(clickhouse.client, 'journeys_v2', 'journey_id', journeyColumns)).toEqual(
       strip(expected.journeys).sort(sortBy('journey_id')).map((r) => pick(r, journeyColumns)),
     );
     const handoffColumns = 'handoff_id, kind, journey_id, contact_event_id, from_team, to_team, cross_silo';
-    const handoffs = await tableRows(clickhouse.client, 'handoffs_v1', 'handoff_id', handoffColumns);
+    const handoffs = await tableRows(clickhouse.client, 'handoffs_v2', 'handoff_id', handoffColumns);
     expect(handoffs.some((h) => h.kind === 'bounce')).toBe(true);
     expect(handoffs).toEqual(strip(expected.handoffs).sort(sortBy('handoff_id')).map((r) => pick(r, handoffColumns)));
   });
@@ -116,9 +116,9 @@ describe('contacts, journeys and handoffs kept current batch by batch', () => {
       await processBatch(asMessages(second.slice(900)));
 
       const where = `cut after ${crashAfter} writes`;
-      expect(await current('journeys_v1', 'journey_id'), where).toEqual(ids(expected.journeys, 'journey_id'));
-      expect(await current('handoffs_v1', 'handoff_id'), where).toEqual(ids(expected.handoffs, 'handoff_id'));
-      const contacts = await tableRows(clickhouse.client, 'contacts_v1', 'event_id', 'event_id, journey_id, customer_id');
+      expect(await current('journeys_v2', 'journey_id'), where).toEqual(ids(expected.journeys, 'journey_id'));
+      expect(await current('handoffs_v2', 'handoff_id'), where).toEqual(ids(expected.handoffs, 'handoff_id'));
+      const contacts = await tableRows(clickhouse.client, 'contacts_v2', 'event_id', 'event_id, journey_id, customer_id');
       expect(contacts, where).toEqual(
         [...expected.contacts].sort((a, b) => (String(a.event_id) < String(b.event_id) ? -1 : 1)).map((c) => ({ event_id: c.event_id, journey_id: c.journey_id, customer_id: c.customer_id })),
       );
@@ -141,7 +141,7 @@ describe('contacts, journeys and handoffs kept current batch by batch', () => {
     for (const queue of Object.keys(remapped.queues)) remapped.queues[queue] = { team: 'one-team', silo: 'one-silo' };
     const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => remapped, repeatWindowMs: W, billingWindowMs: B, maxIdentifiers: 50 }, logger);
     await journeys.ensureCurrent();
-    const rows = await tableRows(clickhouse.client, 'contacts_v1', 'event_id', 'first_team, model_version');
+    const rows = await tableRows(clickhouse.client, 'contacts_v2', 'event_id', 'first_team, model_version');
     const teams = new Set(rows.map((r) => r.first_team));
     expect([...teams].every((t) => t === 'one-team' || String(t).startsWith('unmapped:') || t === 'unassigned')).toBe(true);
     expect(new Set(rows.map((r) => r.model_version))).toEqual(new Set([journeys.version()]));

@@ -27,7 +27,7 @@ export interface JourneySettings {
 const REBUILD_CHUNK = 2_000;
 
 /**
- * Keeps contacts_v1, journeys_v1 and handoffs_v1 current: after each batch, recomputes the
+ * Keeps contacts_v2, journeys_v2 and handoffs_v2 current: after each batch, recomputes the
  * customers the batch touches (by identifier, or by ticket or call) from the state it holds
  * (see linkBatch), and rebuilds every customer from the stored events when the model changes.
  */
@@ -55,8 +55,8 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     const journeysNow = new Set(rows.journeys.map((j) => j.journey_id as string));
     const handoffsNow = new Set(rows.handoffs.map((h) => h.handoff_id as string));
     const gone = {
-      journeys: before.journeys.filter((id) => !journeysNow.has(id)),
-      handoffs: before.handoffs.filter((id) => !handoffsNow.has(id)),
+      journeys: before.journeys.filter((row) => !journeysNow.has(row.id)),
+      handoffs: before.handoffs.filter((row) => !handoffsNow.has(row.id)),
     };
     await writeJourneyRows(client, rows, gone, computedAt);
     return customers.length;

@@ -7,6 +7,7 @@ import {
   writeCustomerStates,
   writeIdentityUpdate,
   writeJourneyRows,
+  type GoneRow,
   type JourneyRows,
 } from '@seamline/clickhouse';
 import { buildJourneys, linkIncrementally, orderEvents, type OrgMap } from '@seamline/journeys';
@@ -34,8 +35,8 @@ export interface PreparedLink {
 }
 
 /**
- * Links a batch's identifiers into customers and brings contacts_v1, journeys_v1 and
- * handoffs_v1 up to date for every customer the batch touches (prepareLink, then its write).
+ * Links a batch's identifiers into customers and brings contacts_v2, journeys_v2 and
+ * handoffs_v2 up to date for every customer the batch touches (prepareLink, then its write).
  */
 export async function linkBatch(client: ClickHouseClient, state: StitchState, events: readonly CanonicalEvent[], settings: LinkSettings): Promise<void> {
   await (await prepareLink(client, client, state, events, settings)).write();
@@ -122,7 +123,7 @@ async function prepare(
     partsOf.set(customerId, parts);
   }
   const write: JourneyRows = { contacts: [], journeys: [], handoffs: [] };
-  const gone = { journeys: [] as string[], handoffs: [] as string[] };
+  const gone = { journeys: [] as GoneRow[], handoffs: [] as GoneRow[] };
   const fingerprints = new Map<string, Map<string, number>>();
   const uncertain = { customerIds: new Set<string>(), contactEventIds: [] as string[] };
   const everyKeyNow = new Set<string>();
@@ -155,17 +156,18 @@ async function prepare(
     take(own.handoffs, write.handoffs, rowKey.handoff);
     for (const key of previous.keys()) {
       if (now.has(key)) continue;
-      if (key.startsWith(rowKey.JOURNEY)) gone.journeys.push(key.slice(rowKey.JOURNEY.length));
-      else if (key.startsWith(rowKey.HANDOFF)) gone.handoffs.push(key.slice(rowKey.HANDOFF.length));
+      if (key.startsWith(rowKey.JOURNEY)) gone.journeys.push(rowKey.gone(rowKey.JOURNEY, key));
+      else if (key.startsWith(rowKey.HANDOFF)) gone.handoffs.push(rowKey.gone(rowKey.HANDOFF, key));
     }
     fingerprints.set(customerId, now);
   }
   if (uncertain.customerIds.size > 0 || uncertain.contactEventIds.length > 0) {
     const stored = await storedJourneyKeys(client, { customerIds: [...uncertain.customerIds], contactEventIds: uncertain.contactEventIds });
-    gone.journeys.push(...stored.journeys.filter((id) => !everyKeyNow.has(rowKey.JOURNEY + id)));
-    gone.handoffs.push(...stored.handoffs.filter((id) => !everyKeyNow.has(rowKey.HANDOFF + id)));
+    gone.journeys.push(...stored.journeys.filter((row) => !everyKeyNow.has(rowKey.ofGone(rowKey.JOURNEY, row))));
+    gone.handoffs.push(...stored.handoffs.filter((row) => !everyKeyNow.has(rowKey.ofGone(rowKey.HANDOFF, row))));
   }
-  const goneIds = { journeys: [...new Set(gone.journeys)], handoffs: [...new Set(gone.handoffs)] };
+  const once = (rows: GoneRow[]) => [...new Map(rows.map((row) => [`${row.id}\u0000${row.start}`, row])).values()];
+  const goneIds = { journeys: once(gone.journeys), handoffs: once(gone.handoffs) };
 
   // Then the customers' states, written last: a batch cut short before them finds the older
   // states, and its redelivery rewrites these customers' rows in full.

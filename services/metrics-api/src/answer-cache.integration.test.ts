@@ -66,10 +66,22 @@ describe('answers reused while the tables are unchanged', () => {
     expect(teams.teams.map((t) => [t.team, t.contacts, t.asOf])).toEqual([['unmapped:Q1', 2, asOf]]);
   });
 
-  it('never answers from the tables for an asOf at or before a stored event', async () => {
+  it('answers from the tables for an asOf at or before a stored event, counting only what came before it', async () => {
     const summary = await service.summary({ ...period, asOf: iso(START + DAY) });
-    expect(service.source()).toBe('events');
-    // The event path counts only contacts that start before asOf.
+    expect(service.source()).toBe('tables');
     expect(summary.contacts).toBe(1);
+  });
+
+  it('reuses an answer up to the instant of the next event, and computes again just after it', async () => {
+    // The second ticket starts at START + DAY: it counts for an asOf after that instant only.
+    const early = await service.summary({ ...period, asOf: iso(START + DAY - 60_000) });
+    const before = service.cacheStats();
+    const onTheEvent = await service.summary({ ...period, asOf: iso(START + DAY) });
+    expect(service.cacheStats().hits).toBe(before.hits + 1);
+    expect([early.contacts, onTheEvent.contacts]).toEqual([1, 1]);
+    const justAfter = await service.summary({ ...period, asOf: iso(START + DAY + 1) });
+    expect(service.cacheStats().misses).toBe(before.misses + 1);
+    expect(justAfter.contacts).toBe(2);
+    expect(service.source()).toBe('tables');
   });
 });

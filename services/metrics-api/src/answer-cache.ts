@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { CONTACTS_TABLE } from '@seamline/clickhouse';
+import { readNextChange } from '@seamline/clickhouse';
 import type { StoredState } from './table-metrics/freshness.ts';
 
 /** Answers kept at most; the least recently used goes first. */
@@ -9,7 +9,7 @@ interface Entry {
   value: unknown;
   /** stateKey of the tables it was computed from. */
   state: string;
-  /** It holds for every asOf in [fromMs, untilMs): computed at fromMs, until the next contact matures. */
+  /** It holds for every asOf in [fromMs, untilMs): computed at fromMs, until the rows next change at an asOf. */
   fromMs: number;
   untilMs: number;
 }
@@ -20,10 +20,10 @@ export function stateKey(state: StoredState): string {
 }
 
 /**
- * Answers computed from the stitched tables, reused while the tables are unchanged. With the
- * tables exact for asOf (no stored event at or after it), an answer depends on asOf only through
- * maturity (mature_at <= asOf), so it holds from the asOf it was computed for until the next
- * mature_at after it. Requests for the same answer while it is computed share the computation.
+ * Answers computed from the stitched tables, reused while the tables are unchanged. An answer
+ * at asOf holds from that asOf until the next instant its rows change at (a contact matures,
+ * starts or moves: readNextChange). Requests for the same answer while it is computed share the
+ * computation.
  */
 export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT_CACHE_ENTRIES) {
   const entries = new Map<string, Entry>();
@@ -35,7 +35,7 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
 
   async function compute(key: string, state: string, asOf: Date, modelVersion: string, run: () => Promise<unknown>): Promise<Entry> {
     const value = await run();
-    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs: await nextMaturity(client, modelVersion, asOf) };
+    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs: await readNextChange(client, modelVersion, asOf) };
     entries.delete(key);
     entries.set(key, entry);
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
@@ -73,16 +73,3 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
 }
 
 export type AnswerCache = ReturnType<typeof createAnswerCache>;
-
-/** The first mature_at after asOf of the model's contacts (epoch ms), or Infinity when none. */
-async function nextMaturity(client: ClickHouseClient, modelVersion: string, asOf: Date): Promise<number> {
-  // Without FINAL: an older copy of a row can only make the bound earlier, never later.
-  const result = await client.query({
-    query: `/* seamline:metrics.next-maturity */ SELECT minOrNull(toUnixTimestamp64Milli(mature_at)) AS next FROM ${CONTACTS_TABLE}
-            WHERE model_version = {model_version:String} AND toUnixTimestamp64Milli(mature_at) > {as_of_ms:Int64}`,
-    query_params: { model_version: modelVersion, as_of_ms: asOf.getTime() },
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ next: number | string | null }>();
-  return row?.next === null || row?.next === undefined ? Number.POSITIVE_INFINITY : Number(row.next);
-}

@@ -34,12 +34,15 @@ type FromTables<T> = (client: ClickHouseClient, params: TableMetricParams) => Pr
 type StoredEvents = Awaited<ReturnType<typeof readAllEvents>>;
 type FromEvents<T> = (events: StoredEvents, orgMap: OrgMap, params: MetricParams) => T;
 
+/** Told where one answer's figures came from (a response header, a log line). */
+export type SourceReport = (source: MetricSource) => void;
+
 /**
  * Computes SPEC's figures with the org map in force, so a changed map re-attributes history.
  * One place for the CLI and the API, so both print the same JSON. Each request reads the
- * stitched tables when they are exact for it (built with this org map and these windows, and no
- * stored event at or after asOf), else rebuilds the journeys from all events: same figures, but
- * a full scan.
+ * stitched tables, at any asOf, when they were built with this org map and these windows; until
+ * the stitcher has rebuilt them after a change, it rebuilds the journeys from all events: same
+ * figures, but a full scan.
  */
 export function createMetricsService(
   client: ClickHouseClient,
@@ -74,13 +77,14 @@ export function createMetricsService(
     fromTables: FromTables<T>,
     fromEvents: FromEvents<T>,
     stamp: (value: T, asOf: string) => T,
+    report: SourceReport | undefined,
   ): Promise<T> {
     const metricParams = params(query, now);
     // One read of the map per request, so the version checked and a fallback use the same map.
     const map = orgMap();
     const modelVersion = journeyModelVersion(map, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
     const state = await currentState();
-    const verdict = verdictOf(state, modelVersion, metricParams.asOf);
+    const verdict = verdictOf(state, modelVersion);
     const source: MetricSource = verdict.exact ? 'tables' : 'events';
     logger?.debug({ metric, source, modelVersion, ...(!verdict.exact && { reason: verdict.reason }) }, 'metric source');
     let result: T;
@@ -92,20 +96,21 @@ export function createMetricsService(
       result = fromEvents(await readAllEvents(client), map, metricParams);
     }
     lastSource = source;
+    report?.(source);
     return result;
   }
 
   return {
     /** The windows and guard the figures are computed with. */
     windows,
-    async summary(query: MetricQuery, now = new Date()): Promise<Summary> {
-      return answer('summary', query, now, summaryFromTables, computeSummary, (summary, asOf) => ({ ...summary, asOf }));
+    async summary(query: MetricQuery, now = new Date(), report?: SourceReport): Promise<Summary> {
+      return answer('summary', query, now, summaryFromTables, computeSummary, (summary, asOf) => ({ ...summary, asOf }), report);
     },
-    async teams(query: MetricQuery, now = new Date()): Promise<Teams> {
-      return answer('teams', query, now, teamsFromTables, computeTeams, ({ teams }, asOf) => ({ teams: teams.map((team) => ({ ...team, asOf })) }));
+    async teams(query: MetricQuery, now = new Date(), report?: SourceReport): Promise<Teams> {
+      return answer('teams', query, now, teamsFromTables, computeTeams, ({ teams }, asOf) => ({ teams: teams.map((team) => ({ ...team, asOf })) }), report);
     },
-    async transitions(query: MetricQuery, now = new Date()): Promise<Transitions> {
-      return answer('transitions', query, now, transitionsFromTables, computeTransitions, (transitions) => transitions);
+    async transitions(query: MetricQuery, now = new Date(), report?: SourceReport): Promise<Transitions> {
+      return answer('transitions', query, now, transitionsFromTables, computeTransitions, (transitions) => transitions, report);
     },
     /** Where the figures of the last answered request came from; undefined before the first. */
     source(): MetricSource | undefined {

@@ -141,14 +141,18 @@ describe('figures from the stitched tables, against the journey model rebuilt fr
     expect(service.source()).toBe('events');
   });
 
-  it('falls back to the events when an event occurred at or after asOf', async () => {
+  it('answers from the tables at an asOf before the last event too, exactly', async () => {
     const service = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
-    for (const asOf of [lastEventMs, Date.parse('2026-02-15T00:00:00Z')]) {
+    const instants = [...new Set(stitched.events.map((event) => Date.parse(event.occurredAt)))].sort((a, b) => a - b);
+    // On the last event's instant, on another event's instant, and between two instants.
+    for (const asOf of [lastEventMs, instants[Math.floor(instants.length / 2)]!, Date.parse('2026-02-15T00:00:00Z')]) {
       const query = { from: '2026-01-01T00:00:00Z', to: '2026-04-01T00:00:00Z', asOf: iso(asOf) };
       const params = { from: new Date(query.from), to: new Date(query.to), asOf: new Date(asOf), scope: {}, ...WINDOWS };
       expect(await service.transitions(query)).toStrictEqual(computeTransitions(stitched.events, orgMap, params));
-      expect(service.source()).toBe('events');
+      expect(service.source()).toBe('tables');
       expect(await service.summary(query)).toStrictEqual(computeSummary(stitched.events, orgMap, params));
+      expect(service.source()).toBe('tables');
+      for (const scope of scopes()) await expectSameFigures(new Date(asOf - 20 * DAY), new Date(asOf + DAY), new Date(asOf), scope);
     }
   });
 });

@@ -1,23 +1,20 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricTableQuery, type TalliedCounts, type TransitionCount } from '@seamline/clickhouse';
 import type { Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
 import { byCodeUnit, ratio } from '@seamline/journeys';
-import type { TableMetricParams } from './table-metrics/query.ts';
-import { EMPTY_TALLY, readTallies, type Tally } from './table-metrics/tally.ts';
-import { readTransitions } from './table-metrics/transitions.ts';
 
-// SPEC's figures aggregated in ClickHouse over the stitched contacts_v1, journeys_v1 and
-// handoffs_v1, instead of rebuilding the journey model from every event. The rows are computed
-// from all stored events, so the figures equal summarizeJourneys / summarizeTeams /
-// summarizeTransitions of @seamline/journeys exactly when no stored event lies at or after
-// asOf and the rows are of the model version (org map, W, B) asked for: only maturity then
-// depends on asOf, and it is decided here (mature_at <= asOf).
+// SPEC's figures aggregated in ClickHouse over the stitched contacts_v2 and journeys_v2,
+// instead of rebuilding the journey model from every event. The rows are computed from all
+// stored events and hold what an earlier asOf needs, so the figures equal summarizeJourneys /
+// summarizeTeams / summarizeTransitions of @seamline/journeys at any asOf, for rows of the model
+// version (org map, W, B) asked for.
 
-export type { TableMetricParams } from './table-metrics/query.ts';
+export type TableMetricParams = MetricTableQuery;
 
 /** The summary of the period and scope (SPEC "Contract"). */
 export async function summaryFromTables(client: ClickHouseClient, params: TableMetricParams): Promise<Summary> {
-  const [tally] = await readTallies(client, params, false);
-  return toSummary(params, params.scope ?? {}, tally ?? EMPTY_TALLY);
+  const [tally] = await readMetricTallies(client, params, false);
+  return toSummary(params, params.scope ?? {}, tally ?? NO_COUNTS);
 }
 
 /**
@@ -26,7 +23,7 @@ export async function summaryFromTables(client: ClickHouseClient, params: TableM
  */
 export async function teamsFromTables(client: ClickHouseClient, params: TableMetricParams): Promise<Teams> {
   const scope = params.scope ?? {};
-  const tallies = (await readTallies(client, params, true)).sort((a, b) => byCodeUnit(a.team, b.team));
+  const tallies = (await readMetricTallies(client, params, true)).sort((a, b) => byCodeUnit(a.team, b.team));
   const teams = tallies.map(
     (tally): TeamSummary => ({
       team: tally.team,
@@ -39,23 +36,24 @@ export async function teamsFromTables(client: ClickHouseClient, params: TableMet
 
 /** Handoffs (transfers and bounces) counted in the summary, per silo pair and per team pair. */
 export async function transitionsFromTables(client: ClickHouseClient, params: TableMetricParams): Promise<Transitions> {
-  return readTransitions(client, params);
+  const rows = await readMetricTransitions(client, params);
+  return {
+    silos: countPairs(rows, (row) => [row.from_silo, row.to_silo]).map(([fromSilo, toSilo, count]) => ({ fromSilo, toSilo, count })),
+    teams: countPairs(rows, (row) => [row.from_team, row.to_team]).map(([fromTeam, toTeam, count]) => ({ fromTeam, toTeam, count })),
+  };
 }
 
-/** The counts a tally query returns, by the names the SQL gives them. */
-export interface TalliedCounts {
-  contacts: number;
-  repeat_contacts: number;
-  mature_contacts: number;
-  fcr_contacts: number;
-  journeys: number;
-  journey_contacts: number;
-  cross_silo_journeys: number;
-  billing_triggered_journeys: number;
-  transfers: number;
-  cross_silo_transfers: number;
-  bounces: number;
-  cross_silo_bounces: number;
+/** Counts summed per (from, to), sorted by from then to in code-unit order (ClickHouse sorts bytes). */
+function countPairs(rows: readonly TransitionCount[], pairOf: (row: TransitionCount) => [string, string]): [string, string, number][] {
+  const counts = new Map<string, [string, string, number]>();
+  for (const row of rows) {
+    const [from, to] = pairOf(row);
+    const key = JSON.stringify([from, to]);
+    const entry = counts.get(key);
+    if (entry) entry[2] += row.count;
+    else counts.set(key, [from, to, row.count]);
+  }
+  return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
 }
 
 /** SPEC's summary figures from tallied counts: the rates as the journey model rounds them. */
@@ -80,7 +78,7 @@ export function figuresOf(t: TalliedCounts): Omit<Summary, 'from' | 'to' | 'asOf
   };
 }
 
-function toSummary(params: TableMetricParams, scope: Scope, t: Tally): Summary {
+function toSummary(params: TableMetricParams, scope: Scope, t: TalliedCounts): Summary {
   return {
     from: params.from.toISOString(),
     to: params.to.toISOString(),

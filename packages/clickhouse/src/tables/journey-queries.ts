@@ -1,29 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
 import { z } from 'zod';
 import { readCustomersEvents } from './events.ts';
 import { IDENTITIES_TABLE } from './identities.ts';
 import { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journeys.ts';
+import { namedRead } from './named-query.ts';
 
-// Reads of contacts_v1, journeys_v1 and handoffs_v1 behind the team and journey pages of the
+// Reads of contacts_v2, journeys_v2 and handoffs_v2 behind the team and journey pages of the
 // metric API. Instants go in and come out as epoch milliseconds (any Date works, and the result
 // does not depend on how a server or the embedded engine prints DateTime64).
 
 /** Live rows of the model the tables were last fully built with (journey_model_v1). */
 const CURRENT_ROWS = `model_version = (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AND is_deleted = 0`;
 const inPeriod = (column: string) => `toUnixTimestamp64Milli(${column}) >= {from_ms:Int64} AND toUnixTimestamp64Milli(${column}) < {to_ms:Int64}`;
-
-/** A read named `name`, so the query log and traces say which query ran (and which was slow). */
-async function namedRead<T>(client: ClickHouseClient, name: string, sql: string, params: Record<string, unknown>, row: z.ZodType<T>): Promise<T[]> {
-  const result = await client.query({
-    query: `/* seamline:${name} */ ${sql}`,
-    query_id: `seamline:${name}:${randomUUID()}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  return (await result.json<unknown>()).map((value) => row.parse(value));
-}
 
 /**
  * What `SELECT ... FROM table FINAL WHERE where` returns, for a `where` that matches few rows
@@ -71,85 +60,6 @@ async function namedNewestRead<T>(
 const count = z.coerce.number().int().nonnegative();
 const instantMs = z.coerce.number().int();
 const flag = z.coerce.number().transform((value) => value === 1);
-
-// --- the trend of a team: SPEC's summary figures per interval, in one query -----------------
-
-export const trendFiguresSchema = z.object({
-  contacts: count,
-  repeat_contacts: count,
-  transfers: count,
-  cross_silo_transfers: count,
-  mature_contacts: count,
-  fcr_contacts: count,
-  journeys: count,
-  journey_contacts: count,
-  cross_silo_journeys: count,
-  billing_triggered_journeys: count,
-  bounces: count,
-  cross_silo_bounces: count,
-});
-export type TrendFigures = z.infer<typeof trendFiguresSchema>;
-type Figure = keyof TrendFigures;
-const FIGURES = Object.keys(trendFiguresSchema.shape) as Figure[];
-const NO_FIGURES = Object.fromEntries(FIGURES.map((figure) => [figure, 0])) as TrendFigures;
-
-/**
- * One branch per attribution rule of SPEC "Attribution and rates", as the summary's tally
- * credits them, with the interval the row's instant falls in (1-based). Aliases differ from
- * column names: in ClickHouse an alias shadows a column (journeys_v1 has `contacts`).
- */
-function credit(table: string, teamColumn: string, instant: string, credited: Partial<Record<Figure, string>>, where = '1'): string {
-  const columns = FIGURES.map((figure) => `toUInt64(${credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
-  return `SELECT arrayCount(s -> s <= toUnixTimestamp64Milli(${instant}), {starts_ms:Array(Int64)}) AS interval_index, ${columns}
-    FROM ${table} FINAL
-    WHERE model_version = {model_version:String} AND is_deleted = 0 AND ${teamColumn} = {team:String} AND ${where}
-      AND toUnixTimestamp64Milli(${instant}) >= {from_ms:Int64}
-      AND toUnixTimestamp64Milli(${instant}) < least({to_ms:Int64}, {as_of_ms:Int64})`;
-}
-
-const TREND_SQL = `
-SELECT interval_index, ${FIGURES.map((figure) => `sum(credited_${figure}) AS ${figure}`).join(', ')}
-FROM (
-  ${credit(CONTACTS_TABLE, 'first_team', 'start', { contacts: '1', repeat_contacts: 'is_repeat', transfers: 'transfers', cross_silo_transfers: 'cross_silo_transfers' })}
-  UNION ALL
-  ${credit(CONTACTS_TABLE, 'final_team', 'start', { mature_contacts: '1', fcr_contacts: 'resolved_first_contact' }, 'toUnixTimestamp64Milli(mature_at) <= {as_of_ms:Int64}')}
-  UNION ALL
-  ${credit(JOURNEYS_TABLE, 'first_team', 'start', { journeys: '1', journey_contacts: 'contacts', cross_silo_journeys: 'cross_silo', billing_triggered_journeys: "billing_trigger_type != ''" })}
-  UNION ALL
-  ${credit(HANDOFFS_TABLE, 'contact_first_team', 'contact_start', { bounces: '1', cross_silo_bounces: 'cross_silo' }, "kind = 'bounce'")}
-)
-GROUP BY interval_index`;
-
-export interface TeamTrendQuery {
-  /** Rows of this model version only: the one the caller checked the tables are exact for. */
-  modelVersion: string;
-  team: string;
-  /** Start of each interval, ascending; an interval ends where the next starts, the last at `to`. */
-  starts: readonly Date[];
-  to: Date;
-  /** Only what starts before asOf counts; contacts with mature_at <= asOf are mature. */
-  asOf: Date;
-}
-
-/** The team's figures per interval (same order as `starts`), credited as the summary credits them. */
-export async function readTeamTrend(client: ClickHouseClient, query: TeamTrendQuery): Promise<TrendFigures[]> {
-  const startsMs = query.starts.map((start) => start.getTime());
-  if (startsMs.length === 0) return [];
-  const params = {
-    model_version: query.modelVersion,
-    team: query.team,
-    starts_ms: startsMs,
-    from_ms: startsMs[0],
-    to_ms: query.to.getTime(),
-    as_of_ms: query.asOf.getTime(),
-  };
-  const rows = await namedRead(client, 'teams.trend', TREND_SQL, params, trendFiguresSchema.extend({ interval_index: count }));
-  const byInterval = startsMs.map((): TrendFigures => ({ ...NO_FIGURES }));
-  for (const { interval_index, ...figures } of rows) {
-    if (interval_index >= 1 && interval_index <= byInterval.length) byInterval[interval_index - 1] = figures;
-  }
-  return byInterval;
-}
 
 // --- why a team's customers come back ------------------------------------------------------
 

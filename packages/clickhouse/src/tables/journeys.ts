@@ -1,17 +1,32 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { CustomerJourneys } from '@seamline/journeys';
+import { crossSiloFlips, type Contact, type CustomerJourneys } from '@seamline/journeys';
 import { MERGES_TABLE } from './identities.ts';
 import { recordTablesWrite } from './tables-state.ts';
 
-export const CONTACTS_TABLE = 'contacts_v1';
-export const JOURNEYS_TABLE = 'journeys_v1';
-export const HANDOFFS_TABLE = 'handoffs_v1';
+export const CONTACTS_TABLE = 'contacts_v2';
+export const JOURNEYS_TABLE = 'journeys_v2';
+export const HANDOFFS_TABLE = 'handoffs_v2';
 export const JOURNEY_MODEL_TABLE = 'journey_model_v1';
 
 export interface JourneyRows {
   contacts: Record<string, unknown>[];
   journeys: Record<string, unknown>[];
   handoffs: Record<string, unknown>[];
+}
+
+/**
+ * A journey or handoff that no longer exists, by its key and the start its rows are sorted and
+ * partitioned by (the journey's, or its contact's): a deletion marker must land beside the row.
+ */
+export interface GoneRow {
+  id: string;
+  start: string;
+}
+
+/** Per-customer facts of the rows that an earlier asOf reads (see migrations/011_as_of_tables.sql). */
+function legColumns(contact: Pick<Contact, 'legs'> | undefined) {
+  const legs = contact?.legs ?? [];
+  return { at: legs.map((leg) => leg.at), team: legs.map((leg) => leg.team), silo: legs.map((leg) => leg.silo) };
 }
 
 /** A transfer is identified by its contact and its place among the contact's transfers; a bounce by its later contact. */
@@ -23,8 +38,11 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
   const computed_at = computedAt.toISOString();
   const rows: JourneyRows = { contacts: [], journeys: [], handoffs: [] };
   for (const customer of customers) {
-    for (const contact of customer.contacts) {
+    const contactById = new Map(customer.contacts.map((contact) => [contact.eventId, contact]));
+    customer.contacts.forEach((contact, i) => {
       const transfers = contact.handoffs.filter((h) => h.kind === 'transfer');
+      const legs = legColumns(contact);
+      const previous = legColumns(contact.repeat ? customer.contacts[i - 1] : undefined);
       rows.contacts.push({
         event_id: contact.eventId,
         customer_id: contact.customerId,
@@ -45,6 +63,14 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
         cross_silo_transfers: transfers.filter((h) => h.crossSilo).length,
         is_repeat: contact.repeat ? 1 : 0,
         resolved_first_contact: contact.resolvedAtFirstContact ? 1 : 0,
+        legs_at: legs.at,
+        legs_team: legs.team,
+        legs_silo: legs.silo,
+        previous_legs_at: previous.at,
+        previous_legs_team: previous.team,
+        previous_legs_silo: previous.silo,
+        next_start: customer.contacts[i + 1]?.start ?? null,
+        last_leg_at: legs.at[legs.at.length - 1]!,
         model_version: modelVersion,
         computed_at,
       });
@@ -69,8 +95,9 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
           computed_at,
         });
       }
-    }
+    });
     for (const journey of customer.journeys) {
+      const contacts = journey.contactEventIds.map((id) => contactById.get(id)!);
       rows.journeys.push({
         journey_id: journey.journeyId,
         customer_id: journey.customerId,
@@ -81,6 +108,8 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
         cross_silo: journey.crossSilo ? 1 : 0,
         billing_trigger_type: journey.billingTrigger?.type ?? '',
         billing_trigger_at: journey.billingTrigger?.at ?? null,
+        contact_starts: contacts.map((contact) => contact.start),
+        cross_silo_flips: crossSiloFlips(contacts),
         model_version: modelVersion,
         computed_at,
       });
@@ -98,7 +127,7 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
 export async function storedJourneyKeys(
   client: ClickHouseClient,
   keys: { customerIds: readonly string[]; contactEventIds: readonly string[] },
-): Promise<{ journeys: string[]; handoffs: string[] }> {
+): Promise<{ journeys: GoneRow[]; handoffs: GoneRow[] }> {
   const owners = new Set(keys.customerIds);
   if (keys.contactEventIds.length > 0) {
     const result = await client.query({
@@ -118,15 +147,15 @@ export async function storedJourneyKeys(
     format: 'JSONEachRow',
   });
   for (const row of await merged.json<{ id: string }>()) owners.add(row.id);
-  const read = async (table: string, key: string) => {
+  const read = async (table: string, key: string, start: string): Promise<GoneRow[]> => {
     const result = await client.query({
-      query: `SELECT ${key} AS key FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
+      query: `SELECT ${key} AS key, toUnixTimestamp64Milli(${start}) AS start_ms FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
       query_params: { ids: [...owners] },
       format: 'JSONEachRow',
     });
-    return (await result.json<{ key: string }>()).map((r) => r.key);
+    return (await result.json<{ key: string; start_ms: string | number }>()).map((r) => ({ id: r.key, start: new Date(Number(r.start_ms)).toISOString() }));
   };
-  const [journeys, handoffs] = await Promise.all([read(JOURNEYS_TABLE, 'journey_id'), read(HANDOFFS_TABLE, 'handoff_id')]);
+  const [journeys, handoffs] = await Promise.all([read(JOURNEYS_TABLE, 'journey_id', 'start'), read(HANDOFFS_TABLE, 'handoff_id', 'contact_start')]);
   return { journeys, handoffs };
 }
 
@@ -139,12 +168,12 @@ export async function storedJourneyKeys(
 export async function writeJourneyRows(
   client: ClickHouseClient,
   rows: JourneyRows,
-  gone: { journeys: string[]; handoffs: string[] },
+  gone: { journeys: readonly GoneRow[]; handoffs: readonly GoneRow[] },
   computedAt: Date,
 ): Promise<void> {
   const computed_at = computedAt.toISOString();
-  const journeys = [...rows.journeys, ...gone.journeys.map((journey_id) => ({ journey_id, computed_at, is_deleted: 1 }))];
-  const handoffs = [...rows.handoffs, ...gone.handoffs.map((handoff_id) => ({ handoff_id, computed_at, is_deleted: 1 }))];
+  const journeys = [...rows.journeys, ...gone.journeys.map(({ id, start }) => ({ journey_id: id, start, computed_at, is_deleted: 1 }))];
+  const handoffs = [...rows.handoffs, ...gone.handoffs.map(({ id, start }) => ({ handoff_id: id, contact_start: start, computed_at, is_deleted: 1 }))];
   const insert = (table: string, values: Record<string, unknown>[]) =>
     values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
   await Promise.all([insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);

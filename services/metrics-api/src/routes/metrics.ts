@@ -1,10 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { summarySchema, teamsSchema, transitionsSchema } from '@seamline/journeys';
 import { canSeeTeam, checkScope, principalOf } from '../auth/principal.ts';
 import { accessResponses, problemSchema } from '../auth/responses.ts';
 import { metricQuery } from '../metric-query.ts';
-import type { MetricsService } from '../metrics-service.ts';
+import type { MetricSource, MetricsService } from '../metrics-service.ts';
+
+/** Response header naming where the figures came from: `tables` or `events` (see MetricSource). */
+export const SOURCE_HEADER = 'seamline-source';
 
 /**
  * GET /v1/metrics/summary|teams|transitions: the same JSON as `seamline metrics ...`.
@@ -13,10 +16,11 @@ import type { MetricsService } from '../metrics-service.ts';
 export async function metricsRoutes(app: FastifyInstance, options: { metrics: MetricsService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { metrics } = options;
+  const reportTo = (reply: FastifyReply) => (source: MetricSource) => void reply.header(SOURCE_HEADER, source);
   routes.get(
     '/v1/metrics/summary',
     { schema: { querystring: metricQuery, response: { 200: summarySchema, 400: problemSchema, ...accessResponses } } },
-    async (request, reply) => (checkScope(request, reply, request.query) ? metrics.summary(request.query) : reply),
+    async (request, reply) => (checkScope(request, reply, request.query) ? metrics.summary(request.query, undefined, reportTo(reply)) : reply),
   );
   routes.get(
     '/v1/metrics/teams',
@@ -26,13 +30,13 @@ export async function metricsRoutes(app: FastifyInstance, options: { metrics: Me
       const { team, silo } = request.query;
       if ((team !== undefined || silo !== undefined) && !checkScope(request, reply, { team, silo })) return reply;
       const principal = principalOf(request);
-      const result = await metrics.teams(request.query);
+      const result = await metrics.teams(request.query, undefined, reportTo(reply));
       return principal.admin ? result : { teams: result.teams.filter((row) => canSeeTeam(principal, row.team)) };
     },
   );
   routes.get(
     '/v1/metrics/transitions',
     { schema: { querystring: metricQuery, response: { 200: transitionsSchema, 400: problemSchema, ...accessResponses } } },
-    async (request, reply) => (checkScope(request, reply, request.query) ? metrics.transitions(request.query) : reply),
+    async (request, reply) => (checkScope(request, reply, request.query) ? metrics.transitions(request.query, undefined, reportTo(reply)) : reply),
   );
 }

@@ -124,14 +124,14 @@ describe('team routes over the tiny example and a generated sample', () => {
     ]);
   });
 
-  it('rebuilds from the events when the tables are not exact for asOf, with the same figures as the summary', async () => {
-    // Events after asOf exist, so neither the trend nor the summary may read the tables.
+  it('reads the tables for an asOf before later events too, with the same figures as the summary', async () => {
+    // Events after asOf exist: the rows say what each figure was at asOf.
     const asOf = '2026-02-10T00:00:00.000Z';
     const { status, body } = await get(`/v1/teams/${busyTeam}/trend?from=2026-01-12T00:00:00Z&to=2026-02-09T00:00:00Z&interval=week&asOf=${asOf}`);
     expect(status).toBe(200);
     expect(body.points).toHaveLength(4);
     await expectPointsEqualSummaries(busyTeam, body.points, asOf);
-    expect(metrics.source()).toBe('events');
+    expect(metrics.source()).toBe('tables');
   });
 
   it('refuses more than 400 points, a period that ends before it starts, and another team', async () => {

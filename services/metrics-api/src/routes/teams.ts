@@ -2,13 +2,14 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { figuresOf } from '../table-metrics.ts';
-import { readAllEvents, readRepeatReasons, readTeamJourneys, readTeamTrend, type TrendFigures } from '@seamline/clickhouse';
+import { readAllEvents, readMetricTrend, readRepeatReasons, readTeamJourneys, type TalliedCounts } from '@seamline/clickhouse';
 import { buildJourneys, byCodeUnit, journeyModelVersion, ratio, summarizeJourneys, summarySchema, type OrgMap } from '@seamline/journeys';
 import { z } from 'zod';
 import { checkScope } from '../auth/principal.ts';
-import type { MetricWindows } from '../metrics-service.ts';
+import type { MetricSource, MetricWindows } from '../metrics-service.ts';
 import { problemResponses } from '../openapi.ts';
 import { tablesVerdict } from '../table-metrics/freshness.ts';
+import { SOURCE_HEADER } from './metrics.ts';
 
 // A front-line leader's view of one team: how its figures move, why its customers come back,
 // and which journeys to review first.
@@ -112,21 +113,22 @@ export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', m
   return intervals;
 }
 
-function pointFromFigures(interval: Interval, t: TrendFigures): TrendPoint {
+function pointFromFigures(interval: Interval, t: TalliedCounts): TrendPoint {
   return { from: interval.from.toISOString(), to: interval.to.toISOString(), ...figuresOf(t) };
 }
 
 /**
  * The team's summary for each interval, exactly as MetricsService.summary gives it: from the
- * stitched tables in one grouped query when they are exact for this org map, windows and asOf,
+ * stitched tables in one grouped query when they were built with this org map and windows,
  * else from the journey model rebuilt once from all events and summarised per interval.
  */
-async function trendPoints(options: TeamRoutesOptions, team: string, intervals: Interval[], to: Date, asOf: Date): Promise<{ points: TrendPoint[]; source: string }> {
+async function trendPoints(options: TeamRoutesOptions, team: string, intervals: Interval[], to: Date, asOf: Date): Promise<{ points: TrendPoint[]; source: MetricSource }> {
   const { clickhouse, windows } = options;
   const orgMap = options.orgMap();
   const modelVersion = journeyModelVersion(orgMap, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
-  if ((await tablesVerdict(clickhouse, modelVersion, asOf)).exact) {
-    const figures = await readTeamTrend(clickhouse, { modelVersion, team, starts: intervals.map((i) => i.from), to, asOf });
+  if ((await tablesVerdict(clickhouse, modelVersion)).exact) {
+    const starts = intervals.map((i) => i.from);
+    const figures = await readMetricTrend(clickhouse, { modelVersion, scope: { team }, from: starts[0]!, starts, to, asOf });
     return { points: intervals.map((interval, i) => pointFromFigures(interval, figures[i]!)), source: 'tables' };
   }
   const model = buildJourneys(await readAllEvents(clickhouse), orgMap, {
@@ -172,6 +174,7 @@ export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOption
       }
       const { points, source } = await trendPoints(options, team, intervals, to, asOf);
       request.log.debug({ team, points: points.length, source }, 'team trend');
+      void reply.header(SOURCE_HEADER, source);
       return { team, interval, points };
     },
   );
