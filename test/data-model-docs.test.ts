@@ -8,7 +8,7 @@ import { takeIn, splitBody, type RawItem } from '@seamline/ingest';
 import { eventMessage, TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
-import { tinyEventsNdjson, tinyOrgMap } from './support/tiny.ts';
+import { tinyEventsNdjson, tinyExpected, tinyOrgMap } from './support/tiny.ts';
 
 const doc = readFileSync(fileURLToPath(new URL('../docs/data-model.md', import.meta.url)), 'utf8');
 const queries = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split(/;\s*\n/).map((q) => q.trim()).filter(Boolean));
@@ -38,7 +38,7 @@ describe('the example queries of docs/data-model.md', () => {
   });
 
   it('gives the handoffs of the worked example per silo pair', async () => {
-    const sql = queries.find((q) => q.includes('FROM seamline.handoffs_v1'))!.replaceAll('seamline.', `${clickhouse.database}.`);
+    const sql = queries.find((q) => q.includes('FROM seamline.handoffs\n'))!.replaceAll('seamline.', `${clickhouse.database}.`);
     const rows = await (await clickhouse.client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, unknown>>();
     expect(rows.map((r) => [r.from_silo, r.to_silo, r.kind, Number(r.handoffs)]).sort()).toEqual([
       ['s1', 's2', 'transfer', 1],
@@ -50,5 +50,46 @@ describe('the example queries of docs/data-model.md', () => {
     const sql = queries.find((q) => q.includes('email:ann@example.com'))!.replaceAll('seamline.', `${clickhouse.database}.`).replace('email:ann@example.com', 'email:a@x.com');
     const rows = await (await clickhouse.client.query({ query: sql, format: 'JSONEachRow' })).json<{ identifier: string }>();
     expect(rows.map((r) => r.identifier).sort()).toEqual(['email:a@x.com', 'phone:+4911111111']);
+  });
+
+  it("reads a contact's final team as it was at an earlier asOf", async () => {
+    const template = queries.find((q) => q.includes('final_team_then'))!.replaceAll('seamline.', `${clickhouse.database}.`).replace("start >= '2026-02-01'", "start >= '2026-03-01'");
+    const at = async (asOf: string) => {
+      const sql = template.replace("'2026-03-01 00:00:00'", `'${asOf}'`);
+      const rows = await (await clickhouse.client.query({ query: sql, format: 'JSONEachRow' })).json<{ event_id: string; final_team_then: string }>();
+      return rows.map((r) => [r.event_id, r.final_team_then]);
+    };
+    // The call c1 starts in Q1 at 10:00 and is transferred to Q2 at 10:05.
+    expect(await at('2026-03-01 10:03:00')).toEqual([['c1-s', 't1']]);
+    expect(await at('2026-03-01 10:06:00')).toEqual([['c1-s', 't2']]);
+  });
+
+  it('has views of the current rows: deleted rows and rows of another model left out', async () => {
+    const db = clickhouse.database;
+    const count = async (sql: string) => Number((await (await clickhouse.client.query({ query: sql, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+    const journeys = await count(`SELECT count() AS n FROM ${db}.journeys`);
+    expect(journeys).toBe(tinyExpected.summary.journeys);
+    expect(await count(`SELECT count() AS n FROM ${db}.contacts`)).toBe(tinyExpected.summary.contacts);
+    expect(await count(`SELECT count() AS n FROM ${db}.events`)).toBe(tinyExpected.ingest.accepted);
+    // A journey marked deleted, and a row of another model version, are not current rows.
+    const [one] = await (await clickhouse.client.query({ query: `SELECT journey_id, start FROM ${db}.journeys LIMIT 1`, format: 'JSONEachRow' })).json<{ journey_id: string; start: string }>();
+    await clickhouse.client.insert({
+      table: `${db}.journeys_v2`,
+      values: [
+        { journey_id: one!.journey_id, start: one!.start, computed_at: '2999-01-01 00:00:00.000', is_deleted: 1 },
+        { journey_id: 'jrn_other_model', start: one!.start, model_version: 'm_other', computed_at: '2999-01-01 00:00:00.000' },
+      ],
+      format: 'JSONEachRow',
+    });
+    expect(await count(`SELECT count() AS n FROM ${db}.journeys`)).toBe(journeys - 1);
+  });
+
+  it('comments every table and every column a data team reads', async () => {
+    const tables = ['events_v1', 'dead_letters_v1', 'identities_v1', 'journey_model_v1', 'contacts_v2', 'journeys_v2', 'handoffs_v2'];
+    const query = async (sql: string) => (await clickhouse.client.query({ query: sql, query_params: { tables }, format: 'JSONEachRow' })).json<{ name: string }>();
+    const bare = await query('SELECT table || \'.\' || name AS name FROM system.columns WHERE database = currentDatabase() AND table IN {tables:Array(String)} AND comment = \'\'');
+    expect(bare.map((r) => r.name)).toEqual([]);
+    const silent = await query('SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)} AND comment = \'\'');
+    expect(silent.map((r) => r.name)).toEqual([]);
   });
 });
