@@ -31,8 +31,10 @@ const serviceEnvSchemas: Record<string, z.ZodType> = {
   'metrics-api': metricsApiEnv,
   alerts: alertsEnv,
 };
-const defaults = readComposeFile(composePath);
-const custom = readComposeFile(composePath, { INGEST_PORT: '9181', METRICS_API_PORT: '9180', KAFKA_TOPIC_PREFIX: 'acme.' });
+/** What a deployment must set: Compose refuses to start without it. */
+const required = { CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret' };
+const defaults = readComposeFile(composePath, required);
+const custom = readComposeFile(composePath, { ...required, INGEST_PORT: '9181', METRICS_API_PORT: '9180', KAFKA_TOPIC_PREFIX: 'acme.' });
 
 function environment(service: ComposeService): Record<string, string> {
   return Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, value === null ? '' : String(value)]));
@@ -57,6 +59,24 @@ describe('infra/docker-compose.yml', () => {
     const errors = composeSchemaErrors(broken);
     expect(errors.some((error) => error.includes('/services/ingest') && error.includes('restart_policy'))).toBe(true);
     expect(errors.some((error) => error.includes('/services/stitcher/depends_on'))).toBe(true);
+  });
+
+  it('refuses to start without the analyst password, and mounts the read-only analyst user', () => {
+    expect(() => readComposeFile(composePath)).toThrow(/CLICKHOUSE_ANALYST_PASSWORD/);
+    const clickhouse = service(defaults, 'clickhouse');
+    expect(environment(clickhouse).CLICKHOUSE_ANALYST_PASSWORD).toBe('analyst-secret');
+    const mount = (clickhouse.volumes ?? []).map(String).find((volume) => volume.includes('users.d/analyst.xml'))!;
+    const [hostPath, containerPath, mode] = mount.split(':');
+    expect([containerPath, mode]).toEqual(['/etc/clickhouse-server/users.d/analyst.xml', 'ro']);
+    const users = readFileSync(resolve(root, 'infra', hostPath!), 'utf8');
+    // The user's profile is read-only and bounded; its password and database come from the environment.
+    const profile = /<profiles>[\s\S]*<analyst>([\s\S]*?)<\/analyst>[\s\S]*<\/profiles>/.exec(users)?.[1] ?? '';
+    expect(profile).toContain('<readonly>1</readonly>');
+    expect(profile).toMatch(/<max_memory_usage>\d+<\/max_memory_usage>/);
+    const user = /<users>[\s\S]*<analyst>([\s\S]*?)<\/analyst>[\s\S]*<\/users>/.exec(users)?.[1] ?? '';
+    expect(user).toContain('<password from_env="CLICKHOUSE_ANALYST_PASSWORD"/>');
+    expect(user).toContain('<profile>analyst</profile>');
+    expect(environment(clickhouse).CLICKHOUSE_DB).toBeTruthy();
   });
 
   it('pins Kafka 3.9.1 and the ClickHouse release line of the embedded engine', () => {
@@ -133,10 +153,17 @@ describe('infra/docker-compose.yml', () => {
     for (const name of Object.keys(serviceEnvSchemas)) expect(Object.keys(service(defaults, name).depends_on ?? {}), name).toContain('setup');
   });
 
-  it('restarts long-running services, keeps data in named volumes, and runs each service by its start script', () => {
+  it('restarts long-running services, keeps data in named volumes, mounts config files read-only, and runs each service by its start script', () => {
     for (const [name, current] of Object.entries(defaults.services)) {
       if (name !== 'setup') expect(current.restart, name).toBe('unless-stopped');
-      for (const volume of current.volumes ?? []) expect(Object.keys(defaults.volumes ?? {}), name).toContain(volume.split(':')[0]);
+      for (const volume of current.volumes ?? []) {
+        const [source, , mode] = volume.split(':');
+        // A file of this repository (a path) is configuration, mounted read-only; data lives in named volumes.
+        if (source!.startsWith('./')) {
+          expect(existsSync(resolve(root, 'infra', source!)), volume).toBe(true);
+          expect(mode, volume).toBe('ro');
+        } else expect(Object.keys(defaults.volumes ?? {}), name).toContain(source);
+      }
     }
     for (const name of Object.keys(serviceEnvSchemas)) {
       expect(service(defaults, name).command, name).toEqual(['npm', 'start', '-w', `@seamline/${name}`]);

@@ -26,12 +26,14 @@ export interface ComposeFile {
  * unset for `:-`, as in Compose.
  */
 export function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, name, operator, fallback, bare) => {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, name, operator, operand, bare) => {
     if (match === '$$') return '$';
     const variable = (name ?? bare) as string;
     const value = env[variable];
-    if (operator === ':-') return value ? value : (fallback as string);
-    if (operator === '-') return value ?? (fallback as string);
+    if (operator === ':-') return value ? value : (operand as string);
+    if (operator === '-') return value ?? (operand as string);
+    // Required: Compose refuses to start and prints the message.
+    if ((operator === ':?' && !value) || (operator === '?' && value === undefined)) throw new Error(`required variable ${variable} is missing a value: ${operand as string}`);
     return value ?? '';
   });
 }
