@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClickHouse } from '@seamline/clickhouse';
+import { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, ROLLUP_TABLE, type ClickHouse } from '@seamline/clickhouse';
 import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
 import { generateEvents, sampleOrgMap } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
@@ -139,6 +139,36 @@ describe('the metric service at any asOf, on a store stitched in random batches'
       const full = modelAt(last + 365 * DAY);
       expect(full.customers.flatMap((c) => c.contacts).filter((c) => c.legs.length > 2).length).toBeGreaterThan(20);
       expect(service.cacheStats().hits).toBeGreaterThan(0);
+
+      // Every hour with contacts was rolled up as it was written: none is left to build.
+      const modelVersion = journeys.version();
+      expect(await hoursToBuild(clickhouse.client, modelVersion)).toEqual([]);
+      // A writer that stopped between marking hours dirty and building them again: their entries
+      // are wrong now (a stray entry of the dirty build), yet the answers stay exact, read from rows.
+      const hours = hoursOf(full.customers.flatMap((c) => c.contacts.map((contact) => contact.start))).filter((_, i) => i % 3 === 0);
+      await markRollupHoursDirty(clickhouse.client, modelVersion, hours);
+      const [stray] = await (
+        await clickhouse.client.query({ query: `SELECT max(version) AS v FROM metric_rollup_hours_v1 FINAL WHERE dirty = 1`, format: 'JSONEachRow' })
+      ).json<{ v: string }>();
+      await clickhouse.client.insert({
+        table: ROLLUP_TABLE,
+        values: hours.map((hour) => ({ model_version: modelVersion, hour: new Date(hour).toISOString().slice(0, 19).replace('T', ' '), role: 1, settled_day: '2026-01-01', team: teams[0], silo: 'x', contacts: 1000, version: stray!.v })),
+        format: 'JSONEachRow',
+      });
+      const fresh = createMetricsService(clickhouse.client, () => orgMap, windows);
+      const whole = { from: new Date(first - DAY).toISOString(), to: new Date(last + DAY).toISOString() };
+      for (const asOf of [last + 1, instants[draw(instants.length)]!]) {
+        const query = { ...whole, asOf: new Date(asOf).toISOString() };
+        expect(await fresh.summary(query)).toStrictEqual(summarizeJourneys(modelAt(asOf), { from: new Date(whole.from), to: new Date(whole.to), scope: {} }));
+      }
+      // The next start builds them again.
+      expect(await hoursToBuild(clickhouse.client, modelVersion)).toEqual(hours);
+      await buildRollupHours(clickhouse.client, modelVersion, hours);
+      expect(await hoursToBuild(clickhouse.client, modelVersion)).toEqual([]);
+      const query = { ...whole, asOf: new Date(last + 1).toISOString() };
+      expect(await createMetricsService(clickhouse.client, () => orgMap, windows).summary(query)).toStrictEqual(
+        summarizeJourneys(modelAt(last + 1), { from: new Date(whole.from), to: new Date(whole.to), scope: {} }),
+      );
     }, 600_000);
   }
 });

@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
+  buildRollupHours,
+  hoursToBuild,
   journeyRows,
   readCustomersEvents,
   readJourneyModel,
@@ -58,7 +60,7 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
       journeys: before.journeys.filter((row) => !journeysNow.has(row.id)),
       handoffs: before.handoffs.filter((row) => !handoffsNow.has(row.id)),
     };
-    await writeJourneyRows(client, rows, gone, computedAt);
+    await writeJourneyRows(client, version(), rows, gone, computedAt);
     return customers.length;
   }
 
@@ -120,16 +122,24 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     },
 
     /**
-     * At start: rebuild when the tables were computed with another org map or other windows, and
-     * load the state. A Kafka stitcher passes `loadState: false`: it loads the state each time it
-     * joins its group (startStitcher), so loading here too would do it twice.
+     * At start: rebuild when the tables were computed with another org map or other windows, build
+     * the metric rollups of hours that have none current, and load the state. A Kafka stitcher
+     * passes `loadState: false`: it loads the state each time it joins its group (startStitcher),
+     * so loading here too would do it twice.
      */
     async ensureCurrent(options: { loadState?: boolean } = {}): Promise<void> {
       if ((options.loadState ?? true) && !state.complete) await this.loadState();
       const stored = await readJourneyModel(client);
-      if (stored?.modelVersion === version()) return;
-      logger.info({ from: stored?.modelVersion ?? '(none)', to: version() }, 'journey model changed: rebuilding the tables');
-      await this.rebuildAll();
+      if (stored?.modelVersion !== version()) {
+        logger.info({ from: stored?.modelVersion ?? '(none)', to: version() }, 'journey model changed: rebuilding the tables');
+        await this.rebuildAll();
+      }
+      // Hours a writer left dirty when it stopped, or rows written before there were rollups.
+      const pending = await hoursToBuild(client, version());
+      if (pending.length > 0) {
+        logger.info({ hours: pending.length }, 'building metric rollups');
+        await buildRollupHours(client, version(), pending);
+      }
     },
   };
 }

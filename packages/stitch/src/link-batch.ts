@@ -181,7 +181,7 @@ async function prepare(
 
   return async (client) => {
     await writeIdentityUpdate(client, update);
-    await writeJourneyRows(client, write, goneIds, computedAt);
+    await writeJourneyRows(client, modelVersion, write, goneIds, computedAt);
     await writeCustomerStates(
       client,
       [...held].map(([customerId, h]) => ({ customerId, members: [...h.members], inputs: h.inputs, inputCount: h.inputCount, rowPrints: h.rows, modelVersion })),

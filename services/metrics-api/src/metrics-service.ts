@@ -90,7 +90,7 @@ export function createMetricsService(
     let result: T;
     if (verdict.exact) {
       const key = JSON.stringify([metric, metricParams.from, metricParams.to, metricParams.scope?.team ?? null, metricParams.scope?.silo ?? null]);
-      const kept = await cache.answer(key, stateKey(state), metricParams.asOf, modelVersion, () => fromTables(client, { ...metricParams, modelVersion }));
+      const kept = await cache.answer(key, stateKey(state), metricParams.asOf, modelVersion, () => fromTables(client, { ...metricParams, modelVersion, repeatWindowMs: windows.repeatWindowMs }));
       result = stamp(kept, metricParams.asOf.toISOString());
     } else {
       result = fromEvents(await readAllEvents(client), map, metricParams);

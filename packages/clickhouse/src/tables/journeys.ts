@@ -1,12 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { crossSiloFlips, type Contact, type CustomerJourneys } from '@seamline/journeys';
 import { MERGES_TABLE } from './identities.ts';
+import { buildRollupHours, hoursOf, markRollupHoursDirty } from './rollups.ts';
+import { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 import { recordTablesWrite } from './tables-state.ts';
 
-export const CONTACTS_TABLE = 'contacts_v2';
-export const JOURNEYS_TABLE = 'journeys_v2';
-export const HANDOFFS_TABLE = 'handoffs_v2';
-export const JOURNEY_MODEL_TABLE = 'journey_model_v1';
+export { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 
 export interface JourneyRows {
   contacts: Record<string, unknown>[];
@@ -160,17 +159,22 @@ export async function storedJourneyKeys(
 }
 
 /**
- * Writes recomputed rows, and deletion markers for the journeys and handoffs that no longer
- * exist. Contacts never go away: an event that starts a contact always does. Contacts are
- * written last: until they are, their stored rows still name the customer whose journeys the
- * markers are for, so a run cut short in between finds those journeys again (storedJourneyKeys).
+ * Writes recomputed rows of `modelVersion`, and deletion markers for the journeys and handoffs
+ * that no longer exist. Contacts never go away: an event that starts a contact always does.
+ * Contacts are written last: until they are, their stored rows still name the customer whose
+ * journeys the markers are for, so a run cut short in between finds those journeys again
+ * (storedJourneyKeys). The rollups of the hours these rows start in are marked dirty first and
+ * built again last (rollups.ts).
  */
 export async function writeJourneyRows(
   client: ClickHouseClient,
+  modelVersion: string,
   rows: JourneyRows,
   gone: { journeys: readonly GoneRow[]; handoffs: readonly GoneRow[] },
   computedAt: Date,
 ): Promise<void> {
+  const hours = hoursOf([...rows.contacts, ...rows.journeys].map((row) => row.start as string).concat(gone.journeys.map((row) => row.start)));
+  await markRollupHoursDirty(client, modelVersion, hours);
   const computed_at = computedAt.toISOString();
   const journeys = [...rows.journeys, ...gone.journeys.map(({ id, start }) => ({ journey_id: id, start, computed_at, is_deleted: 1 }))];
   const handoffs = [...rows.handoffs, ...gone.handoffs.map(({ id, start }) => ({ handoff_id: id, contact_start: start, computed_at, is_deleted: 1 }))];
@@ -178,6 +182,7 @@ export async function writeJourneyRows(
     values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
   await Promise.all([insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
   await insert(CONTACTS_TABLE, rows.contacts);
+  await buildRollupHours(client, modelVersion, hours);
   await recordTablesWrite(client);
 }
 

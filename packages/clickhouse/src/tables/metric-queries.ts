@@ -1,20 +1,18 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journeys.ts';
+import { CONTACTS_TABLE } from './journey-tables.ts';
+import { AS_OF, creditedRows, DAY_MS, FIGURES, HOUR_MS, hourRanges, inScope, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
+import { readRollupHours, ROLLUP_TABLE, type RollupHour } from './rollups.ts';
 
-// SPEC "Attribution and rates" over contacts_v2 and journeys_v2, at any asOf. The rows are
-// computed from every stored event; each holds what an earlier asOf needs (see
-// migrations/011_as_of_tables.sql and as-of.ts of @seamline/journeys), so every figure below is
-// the figure of the model built at asOf:
-// - a contact counts when it starts before asOf; its legs are those before asOf, which give its
-//   transfers and its final team; a bounce into it comes from the previous contact's final team
-//   at asOf; it is resolved at first contact unless its next contact starts before asOf and
-//   within W (resolved_first_contact says whether it starts within W);
-// - a journey's contacts are those that start before asOf; it is cross-silo when an odd number
-//   of its flips lie before asOf.
-// Values are bound as query parameters, never spliced; instants go as epoch milliseconds, so any
-// Date works, also one beyond DateTime64's range (an asOf of 9999-01-01).
+export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
+
+// A question's figures: whole hours of its period summed from metric_rollup_v1, the rest from the
+// rows (metric-rows.ts). An hour's entries stand for its rows at an asOf when the hour is built
+// and not dirty, and each entry's rows had settled before asOf (or the whole hour had); mature
+// contacts come from entries only for hours whose contacts are all mature at asOf. Every other
+// row of the period is read and credited at asOf. So the figures are those of the rows, whatever
+// is rolled up; a store without rollups is read row by row.
 
 /** A period, scope and asOf, read from the rows of one journey model version. */
 export interface MetricTableQuery {
@@ -25,97 +23,86 @@ export interface MetricTableQuery {
   scope?: { team?: string; silo?: string };
   /** journeyModelVersion(orgMap, W, B) of the rows to read; rows of any other version are ignored. */
   modelVersion: string;
+  /** W of that model: which hours' contacts are all mature at asOf. */
+  repeatWindowMs: number;
 }
 
-const count = z.coerce.number().int().nonnegative();
-
-/** The counts behind SPEC's summary figures, as the tally query names them. */
-export const talliedCountsSchema = z.object({
-  contacts: count,
-  repeat_contacts: count,
-  transfers: count,
-  cross_silo_transfers: count,
-  mature_contacts: count,
-  fcr_contacts: count,
-  journeys: count,
-  journey_contacts: count,
-  cross_silo_journeys: count,
-  billing_triggered_journeys: count,
-  bounces: count,
-  cross_silo_bounces: count,
-});
-export type TalliedCounts = z.infer<typeof talliedCountsSchema>;
-type Figure = keyof TalliedCounts;
-const FIGURES = Object.keys(talliedCountsSchema.shape) as Figure[];
-export const NO_COUNTS: TalliedCounts = talliedCountsSchema.parse(Object.fromEntries(FIGURES.map((figure) => [figure, 0])));
-
-const AS_OF = '{as_of_ms:Int64}';
-const before = (column: string) => `toUnixTimestamp64Milli(${column}) < ${AS_OF}`;
-/** How many of the instants in an array column lie before asOf. */
-const countBefore = (column: string) => `arrayCount(t -> toUnixTimestamp64Milli(t) < ${AS_OF}, ${column})`;
-/** The instant in `column` lies in [from, to) and before asOf. */
-const startsInPeriod = (column: string) =>
-  `toUnixTimestamp64Milli(${column}) >= {from_ms:Int64} AND toUnixTimestamp64Milli(${column}) < least({to_ms:Int64}, ${AS_OF})`;
-/** The team and silo match the scope (an absent key matches anything). */
-const inScope = (team: string, silo: string) =>
-  `({has_team:UInt8} = 0 OR ${team} = {team:String}) AND ({has_silo:UInt8} = 0 OR ${silo} = {silo:String})`;
-const LIVE_ROWS = 'model_version = {model_version:String} AND is_deleted = 0';
-
-// A contact's legs before asOf, and the previous contact's: how many, as column aliases.
-const LEGS_NOW = `${countBefore('legs_at')} AS legs_now`;
-const PREVIOUS_LEGS_NOW = `${countBefore('previous_legs_at')} AS previous_legs_now`;
-const BOUNCE = 'is_repeat = 1 AND previous_legs_now > 0 AND previous_legs_team[previous_legs_now] != first_team';
-
-/**
- * One branch of the union: live rows of `table` that start in the period, credited to the key of
- * the (team, silo) expressions when those are in scope. Figures not named are 0, so every branch
- * has the same columns; `extra.select` adds aliases the expressions use. Aliases differ from
- * column names: in ClickHouse an alias shadows a column of the same name (journeys_v2 has
- * `contacts`).
- */
-function credit(table: string, start: string, team: string, silo: string, credited: Partial<Record<Figure, string>>, extra: { select?: string; where?: string } = {}): string {
-  const columns = FIGURES.map((figure) => `toUInt64(${credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
-  return `SELECT if({by_team:UInt8} = 1, ${team}, '') AS key_team, ${silo} AS key_silo,
-      arrayCount(s -> s <= toUnixTimestamp64Milli(${start}), {starts_ms:Array(Int64)}) AS interval_index, ${columns}
-    FROM (SELECT *${extra.select ? `, ${extra.select}` : ''} FROM ${table} FINAL WHERE ${LIVE_ROWS} AND ${startsInPeriod(start)})
-    WHERE ${inScope(team, silo)}${extra.where ? ` AND ${extra.where}` : ''}`;
+/** Which hours of a question come from the rollups, and which rows are read. */
+interface HourPlan {
+  /** Whole hours with a current build, and its version. */
+  built: number[];
+  versions: number[];
+  /** Of those, the hours whose rows had all settled before asOf. */
+  settled: number[];
+  /** Of those, the hours whose contacts are all mature at asOf. */
+  mature: number[];
+  /** Hours read row by row: at the period's edges, or without a current build. */
+  rows: number[];
+  /** Built hours with rows that settle at or after asOf: those rows are read. */
+  unsettled: number[];
+  /** Built hours where asOf - W falls: their mature contacts are read. */
+  maturing: number[];
 }
 
-const TALLY_SQL = `
-SELECT key_team AS team, interval_index, groupUniqArray(key_silo) AS silos,
-  ${FIGURES.map((figure) => `sum(credited_${figure}) AS ${figure}`).join(', ')}
-FROM (
-  -- contacts that start in the period, by first team, with their transfers and the bounce into them
-  ${credit(CONTACTS_TABLE, 'start', 'first_team', 'first_silo', {
-    contacts: '1',
-    repeat_contacts: 'is_repeat',
-    transfers: 'legs_now - 1',
-    cross_silo_transfers: 'arrayCount(i -> i > 1 AND i <= legs_now AND legs_silo[i] != legs_silo[i - 1], arrayEnumerate(legs_silo))',
-    bounces: BOUNCE,
-    cross_silo_bounces: `${BOUNCE} AND previous_legs_silo[previous_legs_now] != first_silo`,
-  }, { select: `${LEGS_NOW}, ${PREVIOUS_LEGS_NOW}` })}
-  UNION ALL
-  -- mature contacts that start in the period, by their final team at asOf
-  ${credit(CONTACTS_TABLE, 'start', 'legs_team[legs_now]', 'legs_silo[legs_now]', {
-    mature_contacts: '1',
-    fcr_contacts: `resolved_first_contact = 1 OR isNull(next_start) OR NOT ${before('assumeNotNull(next_start)')}`,
-  }, { select: LEGS_NOW, where: `toUnixTimestamp64Milli(mature_at) <= ${AS_OF}` })}
-  UNION ALL
-  -- journeys that start in the period, by the first team of their first contact
-  ${credit(JOURNEYS_TABLE, 'start', 'first_team', 'first_silo', {
-    journeys: '1',
-    journey_contacts: countBefore('contact_starts'),
-    cross_silo_journeys: `${countBefore('cross_silo_flips')} % 2`,
-    billing_triggered_journeys: "billing_trigger_type != ''",
-  })}
-)
-GROUP BY team, interval_index`;
+/** `bounds`: the start of each interval, then the end of the last. */
+function planHours(hours: ReadonlyMap<number, RollupHour>, bounds: readonly number[], asOfMs: number, repeatWindowMs: number): HourPlan {
+  const plan: HourPlan = { built: [], versions: [], settled: [], mature: [], rows: [], unsettled: [], maturing: [] };
+  const lo = bounds[0]!;
+  const hi = Math.min(bounds[bounds.length - 1]!, asOfMs);
+  const interior = bounds.slice(1, -1);
+  for (let hour = Math.floor(lo / HOUR_MS) * HOUR_MS; hour < hi; hour += HOUR_MS) {
+    const whole = hour >= lo && hour + HOUR_MS <= hi && !interior.some((bound) => bound > hour && bound < hour + HOUR_MS);
+    const build = hours.get(hour);
+    if (!whole || !build || build.dirty === 1) {
+      plan.rows.push(hour);
+      continue;
+    }
+    plan.built.push(hour);
+    plan.versions.push(build.version);
+    (build.max_settled_ms < asOfMs ? plan.settled : plan.unsettled).push(hour);
+    if (hour + HOUR_MS - 1 + repeatWindowMs <= asOfMs) plan.mature.push(hour);
+    else if (hour + repeatWindowMs <= asOfMs) plan.maturing.push(hour);
+  }
+  return plan;
+}
 
-const tallyRow = talliedCountsSchema.extend({ team: z.string(), interval_index: count, silos: z.array(z.string()) });
-/** What one key is credited with: `team` is '' unless by team; `interval_index` is 1-based. */
-export type MetricTally = z.infer<typeof tallyRow>;
+/** The rows of a role a question reads, given the plan. */
+function rowFilter(plan: HourPlan, params: Record<string, unknown>): (role: number) => RowFilter {
+  Object.assign(params, { rows_hours: plan.rows, unsettled_hours: plan.unsettled, maturing_hours: plan.maturing });
+  // Granules to read (ranges may cover more hours) ...
+  const read = hourRanges('rows', plan.rows, params);
+  const readUnsettled = hourRanges('unsettled', plan.unsettled, params);
+  const readMaturing = hourRanges('maturing', plan.maturing, params);
+  // ... and exactly the rows to credit. A row of a built hour settled at asOf is in an entry of
+  // its settled day when that day ended by asOf.
+  const notInEntry = `${ms('row_settled')} - ${ms('row_settled')} % ${DAY_MS} + ${DAY_MS} > ${AS_OF}`;
+  const rows = 'row_hour_ms IN {rows_hours:Array(Int64)}';
+  const unsettled = `row_hour_ms IN {unsettled_hours:Array(Int64)} AND ${notInEntry}`;
+  const maturing = 'row_hour_ms IN {maturing_hours:Array(Int64)}';
+  return (role) => {
+    const mature = role === ROLE.mature;
+    return {
+      inner: [read, readUnsettled, ...(mature ? [readMaturing] : [])].map((c) => `(${c})`).join(' OR '),
+      outer: [rows, unsettled, ...(mature ? [maturing] : [])].map((c) => `(${c})`).join(' OR '),
+    };
+  };
+}
 
-function queryParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[]): Record<string, unknown> {
+/** The entries of built hours that stand for their rows at asOf, of these roles, with interval_index by hour. */
+function rollupEntries(roles: readonly number[]): string {
+  const hourMs = 'toInt64(toUnixTimestamp(hour)) * 1000';
+  return `SELECT role, if({by_team:UInt8} = 1, team, '') AS key_team, toString(silo) AS key_silo, from_team, from_silo, to_team, to_silo,
+      arrayCount(s -> s <= hour_ms, {starts_ms:Array(Int64)}) AS interval_index, ${FIGURES.map((figure) => `${figure} AS credited_${figure}`).join(', ')}
+    FROM (SELECT *, ${hourMs} AS hour_ms FROM ${ROLLUP_TABLE} FINAL
+          WHERE model_version = {model_version:String} AND role IN (${roles.join(', ')})
+            AND hour >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC') AND ${hourMs} IN {built:Array(Int64)})
+    WHERE version = transform(hour_ms, {built:Array(Int64)}, {versions:Array(UInt64)}, toUInt64(0))
+      AND ${inScope('team', 'silo')}
+      AND (hour_ms IN {settled:Array(Int64)} OR toInt64(toUnixTimestamp(toDateTime(settled_day, 'UTC'))) * 1000 + ${DAY_MS} <= ${AS_OF})
+      AND (role != ${ROLE.mature} OR hour_ms IN {mature:Array(Int64)})`;
+}
+
+function baseParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[]): Record<string, unknown> {
   const scope = query.scope ?? {};
   return {
     model_version: query.modelVersion,
@@ -131,13 +118,59 @@ function queryParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonl
   };
 }
 
+/** Attempts before a question gives up on the rollups and reads every row (hours rebuilt meanwhile each time). */
+const PLAN_ATTEMPTS = 3;
+
+/**
+ * Runs `sql(plan, params)` for the hours of [bounds[0], last bound): the plan from the rollups'
+ * current builds, checked again after the query; if a build changed meanwhile, again.
+ */
+async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bounds: readonly number[], run: (plan: HourPlan) => Promise<T>): Promise<T> {
+  const fromMs = bounds[0]!;
+  const toMs = Math.min(bounds[bounds.length - 1]!, query.asOf.getTime());
+  const same = (a: ReadonlyMap<number, RollupHour>, b: ReadonlyMap<number, RollupHour>) =>
+    a.size === b.size && [...a].every(([hour, build]) => b.get(hour)?.version === build.version);
+  for (let attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
+    const hours = toMs > fromMs ? await readRollupHours(client, query.modelVersion, fromMs, toMs) : new Map<number, RollupHour>();
+    const result = await run(planHours(hours, bounds, query.asOf.getTime(), query.repeatWindowMs));
+    if (toMs <= fromMs || same(hours, await readRollupHours(client, query.modelVersion, fromMs, toMs))) return result;
+  }
+  return run(planHours(new Map(), bounds, query.asOf.getTime(), query.repeatWindowMs));
+}
+
+function planParams(plan: HourPlan, params: Record<string, unknown>): Record<string, unknown> {
+  return { ...params, built: plan.built, versions: plan.versions, settled: plan.settled, mature: plan.mature };
+}
+
+const TALLY_ROLES = [ROLE.contact, ROLE.mature, ROLE.journey];
+
+function tallySql(plan: HourPlan, params: Record<string, unknown>): string {
+  const credited = FIGURES.map((figure) => `credited_${figure}`).join(', ');
+  return `SELECT key_team AS team, interval_index, groupUniqArray(key_silo) AS silos, ${SUMS}
+    FROM (
+      SELECT key_team, key_silo, arrayCount(s -> s <= row_start_ms, {starts_ms:Array(Int64)}) AS interval_index, ${credited}
+      FROM (${creditedRows(TALLY_ROLES, rowFilter(plan, params))})
+      UNION ALL
+      SELECT key_team, key_silo, interval_index, ${credited} FROM (${rollupEntries(TALLY_ROLES)})
+    )
+    GROUP BY team, interval_index`;
+}
+
+const tallyRow = talliedCountsSchema.extend({ team: z.string(), interval_index: z.coerce.number().int(), silos: z.array(z.string()) });
+/** What one key is credited with: `team` is '' unless by team; `interval_index` is 1-based. */
+export type MetricTally = z.infer<typeof tallyRow>;
+
 /**
  * The counts of the period and scope at asOf: one tally for the whole scope (none when nothing is
  * credited), or one per team credited with a figure (`byTeam`).
  */
 export async function readMetricTallies(client: ClickHouseClient, query: MetricTableQuery, byTeam: boolean): Promise<MetricTally[]> {
-  const name = byTeam ? 'metrics.tally-by-team' : 'metrics.tally';
-  return namedRead(client, name, TALLY_SQL, queryParams(query, byTeam, [query.from.getTime()]), tallyRow);
+  const bounds = [query.from.getTime(), query.to.getTime()];
+  return withPlan(client, query, bounds, (plan) => {
+    const params = baseParams(query, byTeam, [bounds[0]!]);
+    const sql = tallySql(plan, params);
+    return namedRead(client, byTeam ? 'metrics.tally-by-team' : 'metrics.tally', sql, planParams(plan, params), tallyRow);
+  });
 }
 
 /**
@@ -147,34 +180,17 @@ export async function readMetricTallies(client: ClickHouseClient, query: MetricT
 export async function readMetricTrend(client: ClickHouseClient, query: MetricTableQuery & { starts: readonly Date[] }): Promise<TalliedCounts[]> {
   const startsMs = query.starts.map((start) => start.getTime());
   if (startsMs.length === 0) return [];
-  const params = queryParams({ ...query, from: query.starts[0]! }, false, startsMs);
-  const rows = await namedRead(client, 'metrics.trend', TALLY_SQL, params, tallyRow);
+  const bounds = [...startsMs, query.to.getTime()];
+  const rows = await withPlan(client, { ...query, from: query.starts[0]! }, bounds, (plan) => {
+    const params = baseParams({ ...query, from: query.starts[0]! }, false, startsMs);
+    return namedRead(client, 'metrics.trend', tallySql(plan, params), planParams(plan, params), tallyRow);
+  });
   const byInterval = startsMs.map((): TalliedCounts => ({ ...NO_COUNTS }));
   for (const { interval_index, team: _team, silos: _silos, ...counts } of rows) {
     if (interval_index >= 1 && interval_index <= byInterval.length) byInterval[interval_index - 1] = counts;
   }
   return byInterval;
 }
-
-// The transition matrix: the transfers and bounces the summary counts at asOf (those of contacts
-// that start in the period with their first team in scope), per team pair with their silos.
-const TRANSITIONS_SQL = `
-SELECT from_silo, to_silo, from_team, to_team, count() AS count
-FROM (
-  SELECT legs_team[i - 1] AS from_team, legs_silo[i - 1] AS from_silo, legs_team[i] AS to_team, legs_silo[i] AS to_silo
-  FROM ${CONTACTS_TABLE} FINAL ARRAY JOIN arrayEnumerate(legs_at) AS i
-  WHERE ${LIVE_ROWS} AND ${startsInPeriod('start')} AND ${inScope('first_team', 'first_silo')}
-    AND i > 1 AND ${before('legs_at[i]')}
-  UNION ALL
-  SELECT previous_legs_team[previous_legs_now] AS from_team, previous_legs_silo[previous_legs_now] AS from_silo, first_team AS to_team, first_silo AS to_silo
-  FROM (
-    SELECT ${PREVIOUS_LEGS_NOW}, previous_legs_team, previous_legs_silo, first_team, first_silo, is_repeat
-    FROM ${CONTACTS_TABLE} FINAL
-    WHERE ${LIVE_ROWS} AND is_repeat = 1 AND ${startsInPeriod('start')} AND ${inScope('first_team', 'first_silo')}
-  )
-  WHERE ${BOUNCE}
-)
-GROUP BY from_silo, to_silo, from_team, to_team`;
 
 const transitionRow = z.object({
   from_silo: z.string(),
@@ -187,7 +203,19 @@ export type TransitionCount = z.infer<typeof transitionRow>;
 
 /** Handoffs counted in the summary at asOf, per (from team, to team) with their silos; unordered. */
 export async function readMetricTransitions(client: ClickHouseClient, query: MetricTableQuery): Promise<TransitionCount[]> {
-  return namedRead(client, 'metrics.transitions', TRANSITIONS_SQL, queryParams(query, false, [query.from.getTime()]), transitionRow);
+  const bounds = [query.from.getTime(), query.to.getTime()];
+  return withPlan(client, query, bounds, (plan) => {
+    const params = baseParams(query, false, [bounds[0]!]);
+    const sql = `SELECT from_silo, to_silo, from_team, to_team, sum(credited_transfers) AS count
+      FROM (
+        SELECT from_team, from_silo, to_team, to_silo, credited_transfers FROM (${creditedRows([ROLE.handoff], rowFilter(plan, params))})
+        UNION ALL
+        SELECT from_team, from_silo, to_team, to_silo, credited_transfers FROM (${rollupEntries([ROLE.handoff])})
+      )
+      GROUP BY from_silo, to_silo, from_team, to_team
+      HAVING count > 0`;
+    return namedRead(client, 'metrics.transitions', sql, planParams(plan, params), transitionRow);
+  });
 }
 
 /**
@@ -198,7 +226,6 @@ export async function readMetricTransitions(client: ClickHouseClient, query: Met
  * make the range shorter, never longer.
  */
 export async function readNextChange(client: ClickHouseClient, modelVersion: string, asOf: Date): Promise<number> {
-  const ms = (column: string) => `toUnixTimestamp64Milli(${column})`;
   const sql = `SELECT least(
       ifNull(minIfOrNull(${ms('mature_at')}, ${ms('mature_at')} > ${AS_OF}), ${Number.MAX_SAFE_INTEGER}),
       ifNull(minIfOrNull(arrayMin(arrayMap(t -> ${ms('t')}, arrayFilter(t -> ${ms('t')} >= ${AS_OF}, legs_at))), ${ms('last_leg_at')} >= ${AS_OF}) + 1, ${Number.MAX_SAFE_INTEGER})

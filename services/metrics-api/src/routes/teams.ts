@@ -128,7 +128,7 @@ async function trendPoints(options: TeamRoutesOptions, team: string, intervals: 
   const modelVersion = journeyModelVersion(orgMap, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
   if ((await tablesVerdict(clickhouse, modelVersion)).exact) {
     const starts = intervals.map((i) => i.from);
-    const figures = await readMetricTrend(clickhouse, { modelVersion, scope: { team }, from: starts[0]!, starts, to, asOf });
+    const figures = await readMetricTrend(clickhouse, { modelVersion, repeatWindowMs: windows.repeatWindowMs, scope: { team }, from: starts[0]!, starts, to, asOf });
     return { points: intervals.map((interval, i) => pointFromFigures(interval, figures[i]!)), source: 'tables' };
   }
   const model = buildJourneys(await readAllEvents(clickhouse), orgMap, {

@@ -55,7 +55,7 @@ export async function stitch(client: ClickHouseClient, events: CanonicalEvent[],
   const modelVersion = journeyModelVersion(orgMap, WINDOWS.repeatWindowMs, WINDOWS.billingWindowMs);
   const computedAt = new Date();
   const rows = journeyRows(model.customers, modelVersion, WINDOWS.repeatWindowMs, computedAt);
-  await writeJourneyRows(client, rows, { journeys: [], handoffs: [] }, computedAt);
+  await writeJourneyRows(client, modelVersion, rows, { journeys: [], handoffs: [] }, computedAt);
   await writeJourneyModel(client, { modelVersion, ...WINDOWS, orgMap });
   return { events: stored, modelVersion, model };
 }

@@ -30,7 +30,7 @@ describe('the tiny example from the stitched tables', () => {
   });
 
   it('gives exactly the expected summary and transitions, through the service too', async () => {
-    const params = { ...period, asOf, modelVersion: stitched.modelVersion };
+    const params = { ...period, asOf, modelVersion: stitched.modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
     expect(await summaryFromTables(clickhouse.client, params)).toStrictEqual(expected.summary);
     expect(await transitionsFromTables(clickhouse.client, params)).toStrictEqual(expected.transitions);
     const service = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
@@ -40,10 +40,10 @@ describe('the tiny example from the stitched tables', () => {
   });
 
   it('ignores rows of another model version', async () => {
-    const summary = await summaryFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another' });
+    const summary = await summaryFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another', repeatWindowMs: WINDOWS.repeatWindowMs });
     expect([summary.contacts, summary.matureContacts, summary.journeys, summary.bounces]).toEqual([0, 0, 0, 0]);
     expect([summary.repeatRate, summary.fcrRate, summary.contactsPerJourney]).toEqual([null, null, null]);
-    expect(await teamsFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another' })).toEqual({ teams: [] });
+    expect(await teamsFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another', repeatWindowMs: WINDOWS.repeatWindowMs })).toEqual({ teams: [] });
   });
 
   it('does not count a journey written again as deleted', async () => {
@@ -51,13 +51,14 @@ describe('the tiny example from the stitched tables', () => {
     const goneJourney = model.customers.flatMap((c) => c.journeys).find((j) => j.contactEventIds.length === 1)!;
     await writeJourneyRows(
       clickhouse.client,
+      stitched.modelVersion,
       { contacts: [], journeys: [], handoffs: [] },
       { journeys: [{ id: goneJourney.journeyId, start: goneJourney.start }], handoffs: [] },
       new Date(Date.now() + 1000),
     );
     // The model without it: what the figures must now be.
     for (const customer of model.customers) customer.journeys = customer.journeys.filter((j) => j.journeyId !== goneJourney.journeyId);
-    const params = { ...period, asOf, modelVersion: stitched.modelVersion };
+    const params = { ...period, asOf, modelVersion: stitched.modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
     const summary = await summaryFromTables(clickhouse.client, params);
     expect(summary.journeys).toBe(expected.summary.journeys - 1);
     expect(summary).toStrictEqual(summarizeJourneys(model, period));
@@ -70,7 +71,7 @@ describe('the tiny example under org maps with awkward names', () => {
   async function expectTeamsAsFromEvents(orgMap: OrgMap): Promise<string[][]> {
     await resetStore(clickhouse.client);
     const { modelVersion, events } = await stitch(clickhouse.client, tinyEvents(), orgMap);
-    const params = { ...period, asOf, modelVersion };
+    const params = { ...period, asOf, modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
     const teams = await teamsFromTables(clickhouse.client, params);
     expect(teams).toStrictEqual(computeTeams(events, orgMap, { ...params, ...WINDOWS }));
     expect(await transitionsFromTables(clickhouse.client, params)).toStrictEqual(computeTransitions(events, orgMap, { ...params, ...WINDOWS }));

@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
+
+// SPEC "Attribution and rates" over the rows of contacts_v2 and journeys_v2, at any asOf: one SQL
+// shape for every use (a question's rows, and the builds of metric_rollup_v1). The rows are
+// computed from every stored event; each holds what an earlier asOf needs (see
+// migrations/011_as_of_tables.sql and as-of.ts of @seamline/journeys), so each credited figure
+// below is the figure of the model built at {as_of_ms}:
+// - a contact counts when it starts before asOf; its legs are those before asOf, which give its
+//   transfers and its final team; a bounce into it comes from the previous contact's final team
+//   at asOf; it is resolved at first contact unless its next contact starts before asOf and
+//   within W (resolved_first_contact says whether it starts within W);
+// - a journey's contacts are those that start before asOf; it is cross-silo when an odd number
+//   of its flips lie before asOf.
+// Each branch gives a row its role (what it is credited as), the hour of its start and the
+// instant it settles: from then on it is the same at every asOf (maturity aside).
+// Values are bound as query parameters, never spliced; instants go as epoch milliseconds, so any
+// Date works, also one beyond DateTime64's range (an asOf of 9999-01-01).
+
+const count = z.coerce.number().int().nonnegative();
+
+/** The counts behind SPEC's summary figures, as the queries name them. */
+export const talliedCountsSchema = z.object({
+  contacts: count,
+  repeat_contacts: count,
+  transfers: count,
+  cross_silo_transfers: count,
+  mature_contacts: count,
+  fcr_contacts: count,
+  journeys: count,
+  journey_contacts: count,
+  cross_silo_journeys: count,
+  billing_triggered_journeys: count,
+  bounces: count,
+  cross_silo_bounces: count,
+});
+export type TalliedCounts = z.infer<typeof talliedCountsSchema>;
+export type Figure = keyof TalliedCounts;
+export const FIGURES = Object.keys(talliedCountsSchema.shape) as Figure[];
+export const NO_COUNTS: TalliedCounts = talliedCountsSchema.parse(Object.fromEntries(FIGURES.map((figure) => [figure, 0])));
+
+/** What a row is credited as (metric_rollup_v1.role). */
+export const ROLE = { contact: 1, mature: 2, journey: 3, handoff: 4 } as const;
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+export const AS_OF = '{as_of_ms:Int64}';
+export const ms = (column: string) => `toUnixTimestamp64Milli(${column})`;
+const before = (column: string) => `${ms(column)} < ${AS_OF}`;
+/** How many of the instants in an array column lie before asOf. */
+const countBefore = (column: string) => `arrayCount(t -> ${ms('t')} < ${AS_OF}, ${column})`;
+/** The hour (epoch ms) an instant column lies in. */
+export const hourOf = (column: string) => `intDiv(${ms(column)}, ${HOUR_MS}) * ${HOUR_MS}`;
+/** The start of the UTC day (epoch ms) an instant lies in. */
+export const dayOf = (instant: string) => `intDiv(${ms(instant)}, ${DAY_MS}) * ${DAY_MS}`;
+/** Most ranges of start a row filter names: more make a query slow to analyse. */
+const MAX_RANGES = 16;
+
+/**
+ * `start` in ranges that cover these hours (and maybe hours between them: the ranges are for
+ * skipping granules, a caller filters exactly), with bound parameters `<name>_<i>_from|to`; '0'
+ * when there are no hours. Consecutive hours make one range; then the closest ranges are joined
+ * until at most MAX_RANGES are left.
+ */
+export function hourRanges(name: string, hours: readonly number[], params: Record<string, unknown>): string {
+  const ranges: [number, number][] = [];
+  for (const hour of [...hours].sort((a, b) => a - b)) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === hour) last[1] = hour + HOUR_MS;
+    else ranges.push([hour, hour + HOUR_MS]);
+  }
+  while (ranges.length > MAX_RANGES) {
+    let closest = 1;
+    for (let i = 2; i < ranges.length; i++) if (ranges[i]![0] - ranges[i - 1]![1] < ranges[closest]![0] - ranges[closest - 1]![1]) closest = i;
+    ranges[closest - 1]![1] = ranges[closest]![1];
+    ranges.splice(closest, 1);
+  }
+  if (ranges.length === 0) return '0';
+  return ranges
+    .map(([from, to], i) => {
+      params[`${name}_${i}_from`] = from;
+      params[`${name}_${i}_to`] = to;
+      return `(${ms('start')} >= {${name}_${i}_from:Int64} AND ${ms('start')} < {${name}_${i}_to:Int64})`;
+    })
+    .join(' OR ');
+}
+
+/** The team and silo match the scope (an absent key matches anything). */
+export const inScope = (team: string, silo: string) =>
+  `({has_team:UInt8} = 0 OR ${team} = {team:String}) AND ({has_silo:UInt8} = 0 OR ${silo} = {silo:String})`;
+const LIVE_ROWS = 'model_version = {model_version:String} AND is_deleted = 0';
+/** The instant in `column` lies in [from, to) and before asOf. */
+const startsInPeriod = (column: string) => `${ms(column)} >= {from_ms:Int64} AND ${ms(column)} < least({to_ms:Int64}, ${AS_OF})`;
+
+// When a row stops changing at an asOf: a contact with its last leg, the previous contact's last
+// leg (the bounce into it) and, when it is not resolved at first contact, the next contact's start;
+// a journey with its last contact and its last flip.
+export const CONTACT_SETTLED = `greatest(last_leg_at, if(empty(previous_legs_at), start, arrayMax(previous_legs_at)),
+  if(resolved_first_contact = 0 AND isNotNull(next_start), assumeNotNull(next_start), start))`;
+export const JOURNEY_SETTLED = 'greatest(arrayMax(contact_starts), if(empty(cross_silo_flips), start, arrayMax(cross_silo_flips)))';
+
+const LEGS_NOW = `${countBefore('legs_at')} AS legs_now`;
+const PREVIOUS_LEGS_NOW = `${countBefore('previous_legs_at')} AS previous_legs_now`;
+const BOUNCE = 'is_repeat = 1 AND previous_legs_now > 0 AND previous_legs_team[previous_legs_now] != first_team';
+
+interface Branch {
+  role: number;
+  table: string;
+  settled: string;
+  /** Team and silo the row is credited to (and scoped by). */
+  team: string;
+  silo: string;
+  credited: Partial<Record<Figure, string>>;
+  /** Aliases the expressions use, computed per row. */
+  select?: string;
+  where?: string;
+  /** Handoffs: the pair, and the array join that gives one row per transfer. */
+  pair?: { fromTeam: string; fromSilo: string; toTeam: string; toSilo: string };
+  arrayJoin?: string;
+}
+
+const BRANCHES: Branch[] = [
+  {
+    // contacts that start in the period, by first team, with their transfers and the bounce into them
+    role: ROLE.contact,
+    table: CONTACTS_TABLE,
+    settled: CONTACT_SETTLED,
+    team: 'first_team',
+    silo: 'first_silo',
+    credited: {
+      contacts: '1',
+      repeat_contacts: 'is_repeat',
+      transfers: 'legs_now - 1',
+      cross_silo_transfers: 'arrayCount(i -> i > 1 AND i <= legs_now AND legs_silo[i] != legs_silo[i - 1], arrayEnumerate(legs_silo))',
+      bounces: BOUNCE,
+      cross_silo_bounces: `${BOUNCE} AND previous_legs_silo[previous_legs_now] != first_silo`,
+    },
+    select: `${LEGS_NOW}, ${PREVIOUS_LEGS_NOW}`,
+  },
+  {
+    // mature contacts that start in the period, by their final team at asOf
+    role: ROLE.mature,
+    table: CONTACTS_TABLE,
+    settled: CONTACT_SETTLED,
+    team: 'legs_team[legs_now]',
+    silo: 'legs_silo[legs_now]',
+    credited: { mature_contacts: '1', fcr_contacts: `resolved_first_contact = 1 OR isNull(next_start) OR NOT ${before('assumeNotNull(next_start)')}` },
+    select: LEGS_NOW,
+    where: `${ms('mature_at')} <= ${AS_OF}`,
+  },
+  {
+    // journeys that start in the period, by the first team of their first contact
+    role: ROLE.journey,
+    table: JOURNEYS_TABLE,
+    settled: JOURNEY_SETTLED,
+    team: 'first_team',
+    silo: 'first_silo',
+    credited: {
+      journeys: '1',
+      journey_contacts: countBefore('contact_starts'),
+      cross_silo_journeys: `${countBefore('cross_silo_flips')} % 2`,
+      billing_triggered_journeys: "billing_trigger_type != ''",
+    },
+  },
+  {
+    // transfers before asOf of contacts that start in the period, by the contact's first team
+    role: ROLE.handoff,
+    table: CONTACTS_TABLE,
+    settled: CONTACT_SETTLED,
+    team: 'first_team',
+    silo: 'first_silo',
+    credited: { transfers: '1' },
+    arrayJoin: 'arrayEnumerate(legs_at) AS leg',
+    where: `leg > 1 AND ${before('legs_at[leg]')}`,
+    pair: { fromTeam: 'legs_team[leg - 1]', fromSilo: 'legs_silo[leg - 1]', toTeam: 'legs_team[leg]', toSilo: 'legs_silo[leg]' },
+  },
+  {
+    // the bounce into a contact that starts in the period, by the contact's first team
+    role: ROLE.handoff,
+    table: CONTACTS_TABLE,
+    settled: CONTACT_SETTLED,
+    team: 'first_team',
+    silo: 'first_silo',
+    credited: { transfers: '1' },
+    select: PREVIOUS_LEGS_NOW,
+    where: BOUNCE,
+    pair: { fromTeam: 'previous_legs_team[previous_legs_now]', fromSilo: 'previous_legs_silo[previous_legs_now]', toTeam: 'first_team', toSilo: 'first_silo' },
+  },
+];
+
+/**
+ * Which rows of a branch to take: `inner` over the table's columns (a condition on `start` there
+ * lets ClickHouse skip granules), `outer` also over `row_settled` and `row_hour_ms`.
+ */
+export interface RowFilter {
+  inner?: string;
+  outer?: string;
+}
+
+/**
+ * The live rows of the given roles that start in the period, each with what it is credited with
+ * at asOf: role, key_team (the team, or '' unless {by_team:UInt8}), key_silo, the handoff pair
+ * (role 4), row_start_ms, row_hour_ms, row_settled and credited_<figure> for every figure.
+ * `filter(role)` adds conditions per branch. Aliases differ
+ * from column names: in ClickHouse an alias shadows a column of the same name (journeys_v2 has
+ * `contacts`).
+ */
+export function creditedRows(roles: readonly number[], filter: (role: number) => RowFilter = () => ({})): string {
+  return BRANCHES.filter((branch) => roles.includes(branch.role))
+    .map((b) => {
+      const figures = FIGURES.map((figure) => `toUInt64(${b.credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
+      const pair = b.pair ?? { fromTeam: "''", fromSilo: "''", toTeam: "''", toSilo: "''" };
+      const extra = [b.select, `${b.settled} AS row_settled`, `${hourOf('start')} AS row_hour_ms`].filter(Boolean).join(', ');
+      const { inner = '1', outer = '1' } = filter(b.role);
+      return `SELECT toUInt8(${b.role}) AS role, if({by_team:UInt8} = 1, ${b.team}, '') AS key_team, toString(${b.silo}) AS key_silo,
+          toString(${pair.fromTeam}) AS from_team, toString(${pair.fromSilo}) AS from_silo, toString(${pair.toTeam}) AS to_team, toString(${pair.toSilo}) AS to_silo,
+          ${ms('start')} AS row_start_ms, row_hour_ms, row_settled, ${figures}
+        FROM (SELECT *, ${extra} FROM ${b.table} FINAL WHERE ${LIVE_ROWS} AND ${startsInPeriod('start')} AND (${inner}))
+        ${b.arrayJoin ? `ARRAY JOIN ${b.arrayJoin}` : ''}
+        WHERE ${inScope(b.team, b.silo)}${b.where ? ` AND ${b.where}` : ''} AND (${outer})`;
+    })
+    .join('\nUNION ALL\n');
+}
+
+/** Sums of credited_<figure> as <figure>, for a GROUP BY over creditedRows. */
+export const SUMS = FIGURES.map((figure) => `sum(credited_${figure}) AS ${figure}`).join(', ');
