@@ -14,7 +14,7 @@ export * from './tables/api-keys.ts';
 export * from './tables/alerts.ts';
 export * from './tables/journey-queries.ts';
 export * from './tables/metric-queries.ts';
-export { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, ROLLUP_HOURS_TABLE, ROLLUP_TABLE } from './tables/rollups.ts';
+export { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, markRollupsComplete, ROLLUP_HOURS_TABLE, ROLLUP_TABLE } from './tables/rollups.ts';
 export { namedRead } from './tables/named-query.ts';
 export * from './tables/tables-state.ts';
 export * from './tables/stored-keys.ts';

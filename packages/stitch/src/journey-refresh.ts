@@ -3,6 +3,7 @@ import {
   buildRollupHours,
   hoursToBuild,
   journeyRows,
+  markRollupsComplete,
   readCustomersEvents,
   readJourneyModel,
   readKnownIdentities,
@@ -140,6 +141,7 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
         logger.info({ hours: pending.length }, 'building metric rollups');
         await buildRollupHours(client, version(), pending);
       }
+      await markRollupsComplete(client, version());
     },
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CONTACTS_TABLE } from './journey-tables.ts';
 import { AS_OF, creditedRows, DAY_MS, FIGURES, HOUR_MS, hourRanges, inScope, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
-import { readRollupHours, ROLLUP_TABLE, type RollupHour } from './rollups.ts';
+import { readRollupHours, ROLLUP_TABLE, type RollupHours } from './rollups.ts';
 
 export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
 
@@ -45,7 +45,7 @@ interface HourPlan {
 }
 
 /** `bounds`: the start of each interval, then the end of the last. */
-function planHours(hours: ReadonlyMap<number, RollupHour>, bounds: readonly number[], asOfMs: number, repeatWindowMs: number): HourPlan {
+function planHours({ hours, complete }: RollupHours, bounds: readonly number[], asOfMs: number, repeatWindowMs: number): HourPlan {
   const plan: HourPlan = { built: [], versions: [], settled: [], mature: [], rows: [], unsettled: [], maturing: [] };
   const lo = bounds[0]!;
   const hi = Math.min(bounds[bounds.length - 1]!, asOfMs);
@@ -53,6 +53,8 @@ function planHours(hours: ReadonlyMap<number, RollupHour>, bounds: readonly numb
   for (let hour = Math.floor(lo / HOUR_MS) * HOUR_MS; hour < hi; hour += HOUR_MS) {
     const whole = hour >= lo && hour + HOUR_MS <= hi && !interior.some((bound) => bound > hour && bound < hour + HOUR_MS);
     const build = hours.get(hour);
+    // With every hour's header written, an hour without one has no rows to read.
+    if (!build && complete) continue;
     if (!whole || !build || build.dirty === 1) {
       plan.rows.push(hour);
       continue;
@@ -128,14 +130,15 @@ const PLAN_ATTEMPTS = 3;
 async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bounds: readonly number[], run: (plan: HourPlan) => Promise<T>): Promise<T> {
   const fromMs = bounds[0]!;
   const toMs = Math.min(bounds[bounds.length - 1]!, query.asOf.getTime());
-  const same = (a: ReadonlyMap<number, RollupHour>, b: ReadonlyMap<number, RollupHour>) =>
-    a.size === b.size && [...a].every(([hour, build]) => b.get(hour)?.version === build.version);
+  const same = (a: RollupHours, b: RollupHours) =>
+    a.complete === b.complete && a.hours.size === b.hours.size && [...a.hours].every(([hour, build]) => b.hours.get(hour)?.version === build.version);
+  const none: RollupHours = { hours: new Map(), complete: false };
   for (let attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
-    const hours = toMs > fromMs ? await readRollupHours(client, query.modelVersion, fromMs, toMs) : new Map<number, RollupHour>();
+    const hours = toMs > fromMs ? await readRollupHours(client, query.modelVersion, fromMs, toMs) : none;
     const result = await run(planHours(hours, bounds, query.asOf.getTime(), query.repeatWindowMs));
     if (toMs <= fromMs || same(hours, await readRollupHours(client, query.modelVersion, fromMs, toMs))) return result;
   }
-  return run(planHours(new Map(), bounds, query.asOf.getTime(), query.repeatWindowMs));
+  return run(planHours(none, bounds, query.asOf.getTime(), query.repeatWindowMs));
 }
 
 function planParams(plan: HourPlan, params: Record<string, unknown>): Record<string, unknown> {

@@ -47,6 +47,23 @@ export async function markRollupHoursDirty(client: ClickHouseClient, modelVersio
   });
 }
 
+/**
+ * The hour that stands for "every hour with rows of this model has a header": written once the
+ * hours a store had before are built (at a stitcher's start), after which every write marks its
+ * hours first. With it, an hour without a header has no rows; without it, a question reads such
+ * an hour row by row.
+ */
+const COMPLETE_HOUR = 0;
+
+/** Records that every hour with rows of this model has a header (call after building hoursToBuild). */
+export async function markRollupsComplete(client: ClickHouseClient, modelVersion: string): Promise<void> {
+  await client.insert({
+    table: ROLLUP_HOURS_TABLE,
+    values: [{ model_version: modelVersion, hour: asHour(COMPLETE_HOUR), version: nextVersion(), dirty: 0, max_settled_at: '1970-01-01 00:00:00.000' }],
+    format: 'JSONEachRow',
+  });
+}
+
 /** Builds these hours' entries from their rows, then marks them current. */
 export async function buildRollupHours(client: ClickHouseClient, modelVersion: string, hours: readonly number[]): Promise<void> {
   for (let i = 0; i < hours.length; i += HOURS_PER_BUILD) {
@@ -110,18 +127,28 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
 const hourRow = z.object({ hour_ms: z.coerce.number(), version: z.coerce.number(), dirty: z.coerce.number(), max_settled_ms: z.coerce.number() });
 export type RollupHour = z.infer<typeof hourRow>;
 
-/** The current build of each hour in [fromMs, toMs) that has one. */
-export async function readRollupHours(client: ClickHouseClient, modelVersion: string, fromMs: number, toMs: number): Promise<Map<number, RollupHour>> {
+export interface RollupHours {
+  /** The current build of each hour in the range that has one. */
+  hours: Map<number, RollupHour>;
+  /** Every hour with rows has a header: an hour without one has no rows (markRollupsComplete). */
+  complete: boolean;
+}
+
+/** The current builds of the hours in [fromMs, toMs). */
+export async function readRollupHours(client: ClickHouseClient, modelVersion: string, fromMs: number, toMs: number): Promise<RollupHours> {
   const rows = await namedRead(
     client,
     'rollups.hours',
     `SELECT toInt64(toUnixTimestamp(hour)) * 1000 AS hour_ms, version, dirty, ${ms('max_settled_at')} AS max_settled_ms
      FROM ${ROLLUP_HOURS_TABLE} FINAL
-     WHERE model_version = {model_version:String} AND hour >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC') AND hour < toDateTime(intDiv({to_ms:Int64}, 1000) + 1, 'UTC')`,
+     WHERE model_version = {model_version:String}
+       AND (hour = toDateTime(${COMPLETE_HOUR}, 'UTC')
+         OR (hour >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC') AND hour < toDateTime(intDiv({to_ms:Int64}, 1000) + 1, 'UTC')))`,
     { model_version: modelVersion, from_ms: Math.floor(fromMs / HOUR_MS) * HOUR_MS, to_ms: Math.min(toMs, ALL_EVENTS_MS) },
     hourRow,
   );
-  return new Map(rows.filter((row) => row.hour_ms < toMs).map((row) => [row.hour_ms, row]));
+  const inRange = rows.filter((row) => row.hour_ms !== COMPLETE_HOUR && row.hour_ms >= Math.floor(fromMs / HOUR_MS) * HOUR_MS && row.hour_ms < toMs);
+  return { hours: new Map(inRange.map((row) => [row.hour_ms, row])), complete: rows.some((row) => row.hour_ms === COMPLETE_HOUR) };
 }
 
 /** Hours that have rows of this model but no current build: never built, or left dirty by a writer that stopped. */
