@@ -8,7 +8,7 @@ import { eventMessage, TOPICS, type IncomingMessage } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
-import { createMetricsService } from '../services/metrics-api/src/metrics-service.ts';
+import { createMetricsService } from '@seamline/metrics';
 
 // Every answer of the metric service, for random periods, asOf values and scopes, equals the
 // journey model rebuilt from all events at that asOf, on a store the stitcher filled from a

@@ -8,7 +8,8 @@ import { buildIngestApp, kafkaPublisher } from '@seamline/ingest';
 import { EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, startBatchConsumer, topicNames, type IncomingMessage } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
-import { buildMetricsApp, createMetricsService } from '@seamline/metrics-api';
+import { createMetricsService } from '@seamline/metrics';
+import { buildMetricsApp } from '@seamline/metrics-api';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { PROBE_ID_PREFIX } from './probes.ts';
 

@@ -10,7 +10,7 @@ import { startScript, startService, type ServiceProcess } from '@seamline/infra/
 import { computeSummary, EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createMetricsService } from '@seamline/metrics-api';
+import { createMetricsService } from '@seamline/metrics';
 import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
 import { uniquePrefix, waitFor } from '../support/wait.ts';
 

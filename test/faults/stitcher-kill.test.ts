@@ -9,7 +9,7 @@ import { startService, type ServiceProcess } from '@seamline/infra/service-proce
 import { computeSummary, computeTeams, computeTransitions, EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, eventMessage, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createMetricsService } from '@seamline/metrics-api';
+import { createMetricsService } from '@seamline/metrics';
 import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
 import { uniquePrefix, waitFor } from '../support/wait.ts';
 

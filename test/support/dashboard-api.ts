@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { OrgMap } from '@seamline/journeys';
 import type { Logger } from '@seamline/log';
-import { buildMetricsApp, createMetricsService, type MetricWindows } from '@seamline/metrics-api';
+import { createMetricsService, type MetricWindows } from '@seamline/metrics';
+import { buildMetricsApp } from '@seamline/metrics-api';
 
 export interface DashboardApiOptions {
   clickhouse: ClickHouseClient;

@@ -16,7 +16,8 @@ import {
   type Topics,
 } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { buildMetricsApp, createMetricsService, type MetricsService } from '@seamline/metrics-api';
+import { createMetricsService, type MetricsService } from '@seamline/metrics';
+import { buildMetricsApp } from '@seamline/metrics-api';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { uniquePrefix } from './wait.ts';
 

@@ -7,7 +7,7 @@ import { testStack } from '@seamline/infra/testing';
 import type { OrgMap } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createMetricsService } from '@seamline/metrics-api';
+import { createMetricsService } from '@seamline/metrics';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { buildDigest } from './digest.ts';
 import { slackMessageSchema } from './messages.ts';

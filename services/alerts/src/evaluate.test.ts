@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '@seamline/journeys';
-import type { MetricQuery } from '@seamline/metrics-api';
+import type { MetricQuery } from '@seamline/metrics';
 import { evaluateRules, isBreach, observe, scopeKey } from './evaluate.ts';
 import type { AlertRule } from './rules.ts';
 

@@ -1,5 +1,5 @@
 import type { Scope, Summary } from '@seamline/journeys';
-import type { MetricsService } from '@seamline/metrics-api';
+import type { MetricsService } from '@seamline/metrics';
 import type { Observation } from './breach.ts';
 import { sampleSize } from './figures.ts';
 import type { AlertRule } from './rules.ts';

@@ -1,7 +1,7 @@
 import { journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createLogger } from '@seamline/log';
-import { createMetricsService, orgMapFromFile } from '@seamline/metrics-api';
+import { createMetricsService, orgMapFromFile } from '@seamline/metrics';
 import { buildAlertsApp } from './app.ts';
 import { loadAlertsConfig } from './env.ts';
 import { createWebhookNotifier } from './notify.ts';

@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createHttpApp, registerHealthRoutes } from '@seamline/http';
 import type { Logger } from '@seamline/log';
-import type { MetricsService } from './metrics-service.ts';
+import type { MetricsService } from '@seamline/metrics';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/org.ts';
 import { registerAuth, type AuthMode } from './auth/plugin.ts';

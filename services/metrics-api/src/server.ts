@@ -3,8 +3,8 @@ import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp } from './app.ts';
 import { loadMetricsApiConfig } from './env.ts';
-import { createMetricsService } from './metrics-service.ts';
-import { orgMapFromFile } from './org-map-source.ts';
+import { createMetricsService } from '@seamline/metrics';
+import { orgMapFromFile } from '@seamline/metrics';
 
 const config = loadMetricsApiConfig();
 const logger = createLogger({ service: 'metrics-api', level: config.LOG_LEVEL });

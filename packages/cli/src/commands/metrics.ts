@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { metricQuery } from '@seamline/metrics-api';
+import { metricQuery } from '@seamline/metrics';
 import { loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { unmappedQueues } from '@seamline/metrics-api';
+import { unmappedQueues } from '@seamline/metrics';
 import { loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
 

@@ -2,7 +2,7 @@ import { journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate, type ClickHouse } from '@seamline/clickhouse';
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { createLogger, type Logger } from '@seamline/log';
-import { createMetricsService, type MetricsService } from '@seamline/metrics-api';
+import { createMetricsService, type MetricsService } from '@seamline/metrics';
 import { createBatchProcessor, createJourneyRefresher, type JourneyRefresher } from '@seamline/stitch';
 import type { CliConfig } from '../env.ts';
 import { inProcessPublisher } from './in-process-publisher.ts';

@@ -4,7 +4,7 @@ import { clickhouseSettingsFromEnv, connectClickHouse, countDeadLettersByReason,
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { consumerLag, createKafka, topicNames } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
-import { unmappedQueues } from '@seamline/metrics-api';
+import { unmappedQueues } from '@seamline/metrics';
 import { loadOpsConfig, type OpsConfig } from './env.ts';
 import { appliedVersions } from './migrations.ts';
 

@@ -9,10 +9,10 @@ import { createHttpApp, registerHealthRoutes } from '@seamline/http';
 import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
-import { createMetricsService } from '../metrics-service.ts';
+import { createMetricsService } from '@seamline/metrics';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { orgRoutes } from '../routes/org.ts';
-import { stitch, validEvents, WINDOWS } from '../table-metrics/test-store.ts';
+import { stitch, validEvents, WINDOWS } from '@seamline/metrics/testing';
 import { registerAuth, type AuthOptions } from './plugin.ts';
 
 const fixture = new URL('../../../../test/fixtures/tiny/', import.meta.url);

@@ -12,7 +12,7 @@ import { createLogger } from '@seamline/log';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import type { Principal } from '../auth/principal.ts';
 import { CACHE_CONTROL, registerCaching } from '../caching.ts';
-import { createMetricsService } from '../metrics-service.ts';
+import { createMetricsService } from '@seamline/metrics';
 import { registerOpenApi } from '../openapi.ts';
 import { journeyRoutes } from './journeys.ts';
 import { metricsRoutes } from './metrics.ts';

@@ -10,7 +10,7 @@ import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { buildMetricsApp } from '../app.ts';
-import { createMetricsService } from '../metrics-service.ts';
+import { createMetricsService } from '@seamline/metrics';
 
 // Hostile values in every query parameter and path segment of the metric API: SQL injection,
 // quotes, comments, control characters, huge and odd strings. Each request gets an answer the

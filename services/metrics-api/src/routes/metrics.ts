@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { summarySchema, teamsSchema, transitionsSchema } from '@seamline/journeys';
 import { canSeeTeam, checkScope, principalOf } from '../auth/principal.ts';
 import { accessResponses, problemSchema } from '../auth/responses.ts';
-import { metricQuery } from '../metric-query.ts';
-import type { MetricSource, MetricsService } from '../metrics-service.ts';
+import { metricQuery } from '@seamline/metrics';
+import type { MetricSource, MetricsService } from '@seamline/metrics';
 
 /** Response header naming where the figures came from: `tables` or `events` (see MetricSource). */
 export const SOURCE_HEADER = 'seamline-source';

@@ -8,7 +8,7 @@ import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { registerCaching } from '../caching.ts';
-import { createMetricsService } from '../metrics-service.ts';
+import { createMetricsService } from '@seamline/metrics';
 import { registerOpenApi } from '../openapi.ts';
 import { journeyRoutes } from './journeys.ts';
 import { metricsRoutes } from './metrics.ts';

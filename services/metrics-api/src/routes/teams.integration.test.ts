@@ -13,7 +13,7 @@ import { createLogger } from '@seamline/log';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import type { Principal } from '../auth/principal.ts';
 import { registerCaching } from '../caching.ts';
-import { createMetricsService, type MetricsService } from '../metrics-service.ts';
+import { createMetricsService, type MetricsService } from '@seamline/metrics';
 import { registerOpenApi } from '../openapi.ts';
 import { teamRoutes } from './teams.ts';
 

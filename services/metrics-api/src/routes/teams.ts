@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { figuresOf } from '../table-metrics.ts';
+import { figuresOf } from '@seamline/metrics';
 import { readAllEvents, readMetricTrend, readRepeatReasons, readTeamJourneys, type TalliedCounts } from '@seamline/clickhouse';
 import { buildJourneys, byCodeUnit, journeyModelVersion, ratio, summarizeJourneys, summarySchema, type OrgMap } from '@seamline/journeys';
 import { z } from 'zod';
 import { checkScope } from '../auth/principal.ts';
-import type { MetricSource, MetricWindows } from '../metrics-service.ts';
+import type { MetricSource, MetricWindows } from '@seamline/metrics';
 import { problemResponses } from '../openapi.ts';
-import { tablesVerdict } from '../table-metrics/freshness.ts';
+import { tablesVerdict } from '@seamline/metrics';
 import { SOURCE_HEADER } from './metrics.ts';
 
 // A front-line leader's view of one team: how its figures move, why its customers come back,

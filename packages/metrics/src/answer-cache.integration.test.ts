@@ -4,7 +4,7 @@ import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
 import { EMPTY_ORG_MAP } from '@seamline/journeys';
 import { createMetricsService } from './metrics-service.ts';
-import { resetStore, stitch, validEvents, WINDOWS } from './table-metrics/test-store.ts';
+import { resetStore, stitch, validEvents, WINDOWS } from './test-store.ts';
 
 let clickhouse: ClickHouse;
 beforeAll(async () => {

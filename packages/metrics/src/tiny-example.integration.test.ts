@@ -4,8 +4,8 @@ import { writeJourneyRows, type ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
 import { buildJourneys, computeTeams, computeTransitions, parseOrgMap, summarizeJourneys, summarizeTeams, summarizeTransitions, type OrgMap } from '@seamline/journeys';
-import { createMetricsService } from '../metrics-service.ts';
-import { summaryFromTables, teamsFromTables, transitionsFromTables } from '../table-metrics.ts';
+import { createMetricsService } from './metrics-service.ts';
+import { summaryFromTables, teamsFromTables, transitionsFromTables } from './table-metrics.ts';
 import { resetStore, stitch, validEvents, WINDOWS, type Stitched } from './test-store.ts';
 
 let clickhouse: ClickHouse;
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => clickhouse?.close());
 
-const fixture = new URL('../../../../test/fixtures/tiny/', import.meta.url);
+const fixture = new URL('../../../test/fixtures/tiny/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
 const tinyEvents = () => validEvents(read('events.ndjson').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line)));
 const period = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };

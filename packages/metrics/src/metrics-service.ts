@@ -15,7 +15,7 @@ import type { Logger } from '@seamline/log';
 import type { MetricQuery } from './metric-query.ts';
 import { summaryFromTables, teamsFromTables, transitionsFromTables, type TableMetricParams } from './table-metrics.ts';
 import { createAnswerCache, stateKey } from './answer-cache.ts';
-import { readStoredState, verdictOf, type StoredState } from './table-metrics/freshness.ts';
+import { readStoredState, verdictOf, type StoredState } from './freshness.ts';
 
 export interface MetricWindows {
   repeatWindowMs: number;

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { readNextChange } from '@seamline/clickhouse';
-import type { StoredState } from './table-metrics/freshness.ts';
+import type { StoredState } from './freshness.ts';
 
 /** Answers kept at most; the least recently used goes first. */
 export const DEFAULT_CACHE_ENTRIES = 1_000;

@@ -19,7 +19,7 @@ import {
 } from '@seamline/journeys';
 import { createMetricsService } from './metrics-service.ts';
 import { summaryFromTables, teamsFromTables, transitionsFromTables } from './table-metrics.ts';
-import { stitch, validEvents, WINDOWS, type Stitched } from './table-metrics/test-store.ts';
+import { stitch, validEvents, WINDOWS, type Stitched } from './test-store.ts';
 
 let clickhouse: ClickHouse;
 beforeAll(async () => {
