@@ -83,7 +83,9 @@ function rowFilter(plan: HourPlan, params: Record<string, unknown>): (role: numb
   const maturing = 'row_hour_ms IN {maturing_hours:Array(Int64)}';
   return (role) => {
     const mature = role === ROLE.mature;
+    const none = plan.rows.length === 0 && plan.unsettled.length === 0 && (!mature || plan.maturing.length === 0);
     return {
+      none,
       inner: [read, readUnsettled, ...(mature ? [readMaturing] : [])].map((c) => `(${c})`).join(' OR '),
       outer: [rows, unsettled, ...(mature ? [maturing] : [])].map((c) => `(${c})`).join(' OR '),
     };
@@ -149,13 +151,11 @@ const TALLY_ROLES = [ROLE.contact, ROLE.mature, ROLE.journey];
 
 function tallySql(plan: HourPlan, params: Record<string, unknown>): string {
   const credited = FIGURES.map((figure) => `credited_${figure}`).join(', ');
+  const rows = creditedRows(TALLY_ROLES, rowFilter(plan, params));
+  const fromRows = rows && `SELECT key_team, key_silo, arrayCount(s -> s <= row_start_ms, {starts_ms:Array(Int64)}) AS interval_index, ${credited} FROM (${rows})`;
+  const fromRollups = `SELECT key_team, key_silo, interval_index, ${credited} FROM (${rollupEntries(TALLY_ROLES)})`;
   return `SELECT key_team AS team, interval_index, groupUniqArray(key_silo) AS silos, ${SUMS}
-    FROM (
-      SELECT key_team, key_silo, arrayCount(s -> s <= row_start_ms, {starts_ms:Array(Int64)}) AS interval_index, ${credited}
-      FROM (${creditedRows(TALLY_ROLES, rowFilter(plan, params))})
-      UNION ALL
-      SELECT key_team, key_silo, interval_index, ${credited} FROM (${rollupEntries(TALLY_ROLES)})
-    )
+    FROM (${[fromRows, fromRollups].filter(Boolean).join('\n      UNION ALL\n      ')})
     GROUP BY team, interval_index`;
 }
 
@@ -209,12 +209,10 @@ export async function readMetricTransitions(client: ClickHouseClient, query: Met
   const bounds = [query.from.getTime(), query.to.getTime()];
   return withPlan(client, query, bounds, (plan) => {
     const params = baseParams(query, false, [bounds[0]!]);
+    const rows = creditedRows([ROLE.handoff], rowFilter(plan, params));
+    const parts = [rows, rollupEntries([ROLE.handoff])].filter(Boolean).map((part) => `SELECT from_team, from_silo, to_team, to_silo, credited_transfers FROM (${part})`);
     const sql = `SELECT from_silo, to_silo, from_team, to_team, sum(credited_transfers) AS count
-      FROM (
-        SELECT from_team, from_silo, to_team, to_silo, credited_transfers FROM (${creditedRows([ROLE.handoff], rowFilter(plan, params))})
-        UNION ALL
-        SELECT from_team, from_silo, to_team, to_silo, credited_transfers FROM (${rollupEntries([ROLE.handoff])})
-      )
+      FROM (${parts.join(' UNION ALL ')})
       GROUP BY from_silo, to_silo, from_team, to_team
       HAVING count > 0`;
     return namedRead(client, 'metrics.transitions', sql, planParams(plan, params), transitionRow);

@@ -195,18 +195,22 @@ const BRANCHES: Branch[] = [
 export interface RowFilter {
   inner?: string;
   outer?: string;
+  /** No row of the branch is wanted: leave it out. */
+  none?: boolean;
 }
 
 /**
  * The live rows of the given roles that start in the period, each with what it is credited with
  * at asOf: role, key_team (the team, or '' unless {by_team:UInt8}), key_silo, the handoff pair
  * (role 4), row_start_ms, row_hour_ms, row_settled and credited_<figure> for every figure.
- * `filter(role)` adds conditions per branch. Aliases differ
- * from column names: in ClickHouse an alias shadows a column of the same name (journeys_v2 has
- * `contacts`).
+ * `filter(role)` adds conditions per branch, or leaves it out; undefined when none is left.
+ * Aliases differ from column names: in ClickHouse an alias shadows a column of the same name
+ * (journeys_v2 has `contacts`).
  */
-export function creditedRows(roles: readonly number[], filter: (role: number) => RowFilter = () => ({})): string {
-  return BRANCHES.filter((branch) => roles.includes(branch.role))
+export function creditedRows(roles: readonly number[], filter: (role: number) => RowFilter = () => ({})): string | undefined {
+  const branches = BRANCHES.filter((branch) => roles.includes(branch.role) && !filter(branch.role).none);
+  if (branches.length === 0) return undefined;
+  return branches
     .map((b) => {
       const figures = FIGURES.map((figure) => `toUInt64(${b.credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
       const pair = b.pair ?? { fromTeam: "''", fromSilo: "''", toTeam: "''", toSilo: "''" };

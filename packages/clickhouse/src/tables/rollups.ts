@@ -90,7 +90,7 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
         (model_version, hour, role, settled_day, team, silo, from_team, from_silo, to_team, to_silo, ${FIGURES.join(', ')}, version)
         SELECT {model_version:String}, toDateTime(intDiv(row_hour_ms, 1000), 'UTC'), role, toDate(row_settled), key_team, key_silo,
           from_team, from_silo, to_team, to_silo, ${FIGURES.map((figure) => `sum(credited_${figure})`).join(', ')}, {version:UInt64}
-        FROM (${creditedRows([1, 2, 3, 4], inHours)})
+        FROM (${creditedRows([1, 2, 3, 4], inHours)!})
         GROUP BY row_hour_ms, role, toDate(row_settled), key_team, key_silo, from_team, from_silo, to_team, to_silo`,
       query_params: params,
     });
