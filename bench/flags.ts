@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ORDERS, type Order } from '@seamline/generator';
 import type { FreshnessParams } from './freshness/freshness.ts';
 
-export const SUITE_NAMES = ['throughput', 'freshness', 'api', 'embedded', 'growth'] as const;
+export const SUITE_NAMES = ['throughput', 'freshness', 'api', 'questions', 'embedded', 'growth'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export const USAGE = `usage: npm run bench -- [--quick] [--suite ${SUITE_NAMES.join(',')}] [--seed 7]
@@ -13,6 +13,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--suite ${SUITE_NAMES.j
                                    beside a consume-only kafkajs baseline and a bulk insert of the same rows
                        freshness   ingest acknowledgement → visible in the metric API, p50 and p99
                        api         metric API latency at 10M events with 32 concurrent clients
+                       questions   metric questions at any asOf from the tables and rollups at 10M events, beside the events path
                        embedded    seamline ingest of 1M events on the embedded engine
                        growth      the stitcher on a time-ordered 10M-event stream: first vs last 1M, RSS, state load
   --quick            a smoke run of every suite: smaller samples, shorter runs (not the targets' sizes)

@@ -33,6 +33,8 @@ async function loadSuite(name: SuiteName, options: BenchFlags): Promise<Suite> {
       return (await import('./suites/throughput.ts')).throughputSuite;
     case 'api':
       return (await import('./suites/api.ts')).apiSuite;
+    case 'questions':
+      return (await import('./suites/questions.ts')).questionsSuite;
     case 'embedded':
       return (await import('./suites/embedded.ts')).embeddedSuite;
     case 'growth':
