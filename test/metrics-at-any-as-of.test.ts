@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, ROLLUP_TABLE, type ClickHouse } from '@seamline/clickhouse';
 import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
-import { generateEvents, sampleOrgMap } from '@seamline/generator';
+import { createRandom, generateEvents, sampleOrgMap } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
 import { buildJourneys, isContactStart, summarizeJourneys, summarizeTeams, summarizeTransitions, type JourneyModel, type OrgMap, type Scope } from '@seamline/journeys';
 import { eventMessage, TOPICS, type IncomingMessage } from '@seamline/kafka';
@@ -19,16 +19,10 @@ const logger = createLogger({ service: 'metrics-at-any-as-of', level: 'warn', pr
 const DAY = 86_400_000;
 const windows = { repeatWindowMs: 7 * DAY, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
 
+/** draw(n): a seeded whole number in [0, n). */
 function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  return (n: number) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
+  const rng = createRandom(seed, 3);
+  return (n: number) => Math.floor(rng.next() * n);
 }
 
 /**
