@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { journeyRows, type ClickHouse } from '@seamline/clickhouse';
+import { hoursToBuild, journeyRows, ROLLUP_HOURS_TABLE, ROLLUP_TABLE, type ClickHouse } from '@seamline/clickhouse';
 import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
 import { generateEvents, sampleOrgMap } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
@@ -147,5 +147,13 @@ describe('contacts, journeys and handoffs kept current batch by batch', () => {
     expect(new Set(rows.map((r) => r.model_version))).toEqual(new Set([journeys.version()]));
     const model = await tableRows(clickhouse.client, 'journey_model_v1', 'singleton', 'model_version');
     expect(model).toEqual([{ model_version: journeys.version() }]);
+    // The rollups of the new model are built once, every hour with rows current, and they sum to the rows.
+    expect(await hoursToBuild(clickhouse.client, journeys.version())).toEqual([]);
+    const sum = async (query: string) => Number((await (await clickhouse.client.query({ query, query_params: { v: journeys.version() }, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+    const rolled = await sum(
+      `SELECT sum(contacts) AS n FROM ${ROLLUP_TABLE} FINAL WHERE model_version = {v:String} AND role = 1 AND (hour, version) IN (SELECT hour, version FROM ${ROLLUP_HOURS_TABLE} FINAL WHERE model_version = {v:String} AND dirty = 0)`,
+    );
+    expect(rolled).toBe(await sum('SELECT count() AS n FROM contacts_v2 FINAL WHERE model_version = {v:String} AND is_deleted = 0'));
+    expect(rolled).toBeGreaterThan(0);
   });
 });

@@ -61,7 +61,8 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
       journeys: before.journeys.filter((row) => !journeysNow.has(row.id)),
       handoffs: before.handoffs.filter((row) => !handoffsNow.has(row.id)),
     };
-    await writeJourneyRows(client, version(), rows, gone, computedAt);
+    // The rollups of every hour are built once, after the last chunk (ensureCurrent).
+    await writeJourneyRows(client, version(), rows, gone, computedAt, { buildRollups: false });
     return customers.length;
   }
 
@@ -113,6 +114,7 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
         logger.info({ customers: done, of: customerIds.length }, 'rebuilding contacts, journeys and handoffs');
       }
       state.forgetCustomers();
+      await this.buildRollups();
       await writeJourneyModel(client, {
         modelVersion: version(),
         repeatWindowMs: settings.repeatWindowMs,
@@ -135,7 +137,15 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
         logger.info({ from: stored?.modelVersion ?? '(none)', to: version() }, 'journey model changed: rebuilding the tables');
         await this.rebuildAll();
       }
-      // Hours a writer left dirty when it stopped, or rows written before there were rollups.
+      await this.buildRollups();
+    },
+
+    /**
+     * Builds the metric rollups of every hour that has rows but no current build (left dirty by a
+     * writer that stopped, by a rebuild, or written before there were rollups), then records that
+     * every hour has its header.
+     */
+    async buildRollups(): Promise<void> {
       const pending = await hoursToBuild(client, version());
       if (pending.length > 0) {
         logger.info({ hours: pending.length }, 'building metric rollups');

@@ -164,7 +164,8 @@ export async function storedJourneyKeys(
  * Contacts are written last: until they are, their stored rows still name the customer whose
  * journeys the markers are for, so a run cut short in between finds those journeys again
  * (storedJourneyKeys). The rollups of the hours these rows start in are marked dirty first and
- * built again last (rollups.ts).
+ * built again last (rollups.ts); `buildRollups: false` leaves them dirty for one build later (a
+ * rebuild of every customer, whose chunks each touch most hours).
  */
 export async function writeJourneyRows(
   client: ClickHouseClient,
@@ -172,6 +173,7 @@ export async function writeJourneyRows(
   rows: JourneyRows,
   gone: { journeys: readonly GoneRow[]; handoffs: readonly GoneRow[] },
   computedAt: Date,
+  options: { buildRollups?: boolean } = {},
 ): Promise<void> {
   const hours = hoursOf([...rows.contacts, ...rows.journeys].map((row) => row.start as string).concat(gone.journeys.map((row) => row.start)));
   await markRollupHoursDirty(client, modelVersion, hours);
@@ -182,7 +184,7 @@ export async function writeJourneyRows(
     values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
   await Promise.all([insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
   await insert(CONTACTS_TABLE, rows.contacts);
-  await buildRollupHours(client, modelVersion, hours);
+  if (options.buildRollups ?? true) await buildRollupHours(client, modelVersion, hours);
   await recordTablesWrite(client);
 }
 
