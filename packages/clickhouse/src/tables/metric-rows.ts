@@ -51,8 +51,6 @@ const before = (column: string) => `${ms(column)} < ${AS_OF}`;
 const countBefore = (column: string) => `arrayCount(t -> ${ms('t')} < ${AS_OF}, ${column})`;
 /** The hour (epoch ms) an instant column lies in. */
 export const hourOf = (column: string) => `intDiv(${ms(column)}, ${HOUR_MS}) * ${HOUR_MS}`;
-/** The start of the UTC day (epoch ms) an instant lies in. */
-export const dayOf = (instant: string) => `intDiv(${ms(instant)}, ${DAY_MS}) * ${DAY_MS}`;
 /** Most ranges of start a row filter names: more make a query slow to analyse. */
 const MAX_RANGES = 16;
 
@@ -95,9 +93,9 @@ const startsInPeriod = (column: string) => `${ms(column)} >= {from_ms:Int64} AND
 // When a row stops changing at an asOf: a contact with its last leg, the previous contact's last
 // leg (the bounce into it) and, when it is not resolved at first contact, the next contact's start;
 // a journey with its last contact and its last flip.
-export const CONTACT_SETTLED = `greatest(last_leg_at, if(empty(previous_legs_at), start, arrayMax(previous_legs_at)),
+const CONTACT_SETTLED = `greatest(last_leg_at, if(empty(previous_legs_at), start, arrayMax(previous_legs_at)),
   if(resolved_first_contact = 0 AND isNotNull(next_start), assumeNotNull(next_start), start))`;
-export const JOURNEY_SETTLED = 'greatest(arrayMax(contact_starts), if(empty(cross_silo_flips), start, arrayMax(cross_silo_flips)))';
+const JOURNEY_SETTLED = 'greatest(arrayMax(contact_starts), if(empty(cross_silo_flips), start, arrayMax(cross_silo_flips)))';
 
 const LEGS_NOW = `${countBefore('legs_at')} AS legs_now`;
 const PREVIOUS_LEGS_NOW = `${countBefore('previous_legs_at')} AS previous_legs_now`;

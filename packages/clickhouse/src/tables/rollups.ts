@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
-import { CONTACT_SETTLED, creditedRows, FIGURES, HOUR_MS, hourRanges, JOURNEY_SETTLED, ms } from './metric-rows.ts';
+import { creditedRows, FIGURES, HOUR_MS, hourOf, hourRanges, ms, ROLE } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
 
 // metric_rollup_v1 and metric_rollup_hours_v1 (migrations/013_rollups.sql): the figures of each
@@ -90,22 +90,15 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
         (model_version, hour, role, settled_day, team, silo, from_team, from_silo, to_team, to_silo, ${FIGURES.join(', ')}, version)
         SELECT {model_version:String}, toDateTime(intDiv(row_hour_ms, 1000), 'UTC'), role, toDate(row_settled), key_team, key_silo,
           from_team, from_silo, to_team, to_silo, ${FIGURES.map((figure) => `sum(credited_${figure})`).join(', ')}, {version:UInt64}
-        FROM (${creditedRows([1, 2, 3, 4], inHours)!})
+        FROM (${creditedRows(Object.values(ROLE), inHours)!})
         GROUP BY row_hour_ms, role, toDate(row_settled), key_team, key_silo, from_team, from_silo, to_team, to_silo`,
       query_params: params,
     });
+    // When each hour's rows stop changing at an asOf: contacts (role 1) and journeys (role 3) are every row.
     const settled = await namedRead(
       client,
       'rollups.settled',
-      `SELECT hour_ms, max(settled_ms) AS settled_ms FROM (
-         SELECT intDiv(${ms('start')}, ${HOUR_MS}) * ${HOUR_MS} AS hour_ms,
-           ${ms(CONTACT_SETTLED)} AS settled_ms
-         FROM ${CONTACTS_TABLE} FINAL WHERE model_version = {model_version:String} AND is_deleted = 0 AND (${inChunk})
-         UNION ALL
-         SELECT intDiv(${ms('start')}, ${HOUR_MS}) * ${HOUR_MS} AS hour_ms,
-           ${ms(JOURNEY_SETTLED)} AS settled_ms
-         FROM ${JOURNEYS_TABLE} FINAL WHERE model_version = {model_version:String} AND is_deleted = 0 AND (${inChunk})
-       ) WHERE hour_ms IN {hours:Array(Int64)} GROUP BY hour_ms`,
+      `SELECT row_hour_ms AS hour_ms, max(${ms('row_settled')}) AS settled_ms FROM (${creditedRows([ROLE.contact, ROLE.journey], inHours)!}) GROUP BY row_hour_ms`,
       params,
       z.object({ hour_ms: z.coerce.number(), settled_ms: z.coerce.number() }),
     );
@@ -157,9 +150,9 @@ export async function hoursToBuild(client: ClickHouseClient, modelVersion: strin
     client,
     'rollups.to-build',
     `SELECT DISTINCT hour_ms FROM (
-       SELECT intDiv(${ms('start')}, ${HOUR_MS}) * ${HOUR_MS} AS hour_ms FROM ${CONTACTS_TABLE} WHERE model_version = {model_version:String}
+       SELECT ${hourOf('start')} AS hour_ms FROM ${CONTACTS_TABLE} WHERE model_version = {model_version:String}
        UNION ALL
-       SELECT intDiv(${ms('start')}, ${HOUR_MS}) * ${HOUR_MS} AS hour_ms FROM ${JOURNEYS_TABLE} WHERE model_version = {model_version:String}
+       SELECT ${hourOf('start')} AS hour_ms FROM ${JOURNEYS_TABLE} WHERE model_version = {model_version:String}
        UNION ALL
        SELECT toInt64(toUnixTimestamp(hour)) * 1000 AS hour_ms FROM ${ROLLUP_HOURS_TABLE} FINAL WHERE model_version = {model_version:String} AND dirty = 1
      )
