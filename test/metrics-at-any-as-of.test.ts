@@ -86,11 +86,23 @@ describe('the metric service at any asOf, on a store stitched in random batches'
       const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, ...windows, stateEvents: 500 }, logger);
       await journeys.ensureCurrent();
       const processBatch = createBatchProcessor(clickhouse.client, logger, { journeys });
-      for (let done = 0; done < stream.length; ) {
+      // A service open while the stream is written: what it keeps in memory follows every write.
+      const live = createMetricsService(clickhouse.client, () => orgMap, windows);
+      for (let done = 0, batches = 0; done < stream.length; batches++) {
         const batch = stream.slice(done, done + 1 + draw(200));
         await processBatch(asMessages(batch, done));
         done += batch.length;
+        if (batches % 4 !== 0) continue;
+        const stored = [...new Map(stream.slice(0, done).map((event) => [event.id, event])).values()];
+        const seen = stored.map((event) => Date.parse(event.occurredAt)).sort((a, b) => a - b);
+        const asOf = draw(2) === 0 ? seen[seen.length - 1]! + 1 : seen[draw(seen.length)]!;
+        const period = { from: new Date(seen[0]! - DAY), to: new Date(seen[0]! + draw(60) * DAY + draw(DAY)), scope: {} };
+        const query = { from: period.from.toISOString(), to: period.to.toISOString(), asOf: new Date(asOf).toISOString() };
+        const model = buildJourneys(stored, orgMap, { asOf: new Date(asOf), ...windows });
+        expect(await live.summary(query), `summary after ${done} events, ${JSON.stringify(query)}`).toStrictEqual(summarizeJourneys(model, period));
+        expect(await live.transitions(query), `transitions after ${done} events`).toStrictEqual(summarizeTransitions(model, period));
       }
+      expect(live.cacheStats().rollups.loads).toBeGreaterThan(1);
 
       const service = createMetricsService(clickhouse.client, () => orgMap, windows);
       const instants = [...new Set(events.map((event) => Date.parse(event.occurredAt)))].sort((a, b) => a - b);

@@ -15,6 +15,7 @@ export * from './tables/alerts.ts';
 export * from './tables/journey-queries.ts';
 export * from './tables/metric-queries.ts';
 export { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, markRollupsComplete, ROLLUP_HOURS_TABLE, ROLLUP_TABLE } from './tables/rollups.ts';
+export { createRollupMemory, DEFAULT_ROLLUP_MEMORY_ENTRIES, readRollupEntries, rollupsFromTables, type RollupEntry, type RollupMemory, type RollupReader } from './tables/rollup-entries.ts';
 export { namedRead } from './tables/named-query.ts';
 export * from './tables/tables-state.ts';
 export * from './tables/stored-keys.ts';

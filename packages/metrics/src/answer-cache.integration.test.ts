@@ -72,15 +72,17 @@ describe('answers reused while the tables are unchanged', () => {
     expect(summary.contacts).toBe(1);
   });
 
-  it('reuses an answer up to the instant of the next event, and computes again just after it', async () => {
+  it('keeps an answer asked before the latest event for that asOf alone, and counts an event only after its instant', async () => {
     // The second ticket starts at START + DAY: it counts for an asOf after that instant only.
     const early = await service.summary({ ...period, asOf: iso(START + DAY - 60_000) });
     const before = service.cacheStats();
-    const onTheEvent = await service.summary({ ...period, asOf: iso(START + DAY) });
+    expect((await service.summary({ ...period, asOf: iso(START + DAY - 60_000) })).contacts).toBe(early.contacts);
     expect(service.cacheStats().hits).toBe(before.hits + 1);
+    const onTheEvent = await service.summary({ ...period, asOf: iso(START + DAY) });
+    expect(service.cacheStats().misses).toBe(before.misses + 1);
     expect([early.contacts, onTheEvent.contacts]).toEqual([1, 1]);
     const justAfter = await service.summary({ ...period, asOf: iso(START + DAY + 1) });
-    expect(service.cacheStats().misses).toBe(before.misses + 1);
+    expect(service.cacheStats().misses).toBe(before.misses + 2);
     expect(justAfter.contacts).toBe(2);
     expect(service.source()).toBe('tables');
   });

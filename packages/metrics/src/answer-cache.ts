@@ -33,9 +33,13 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
 
   const holds = (entry: Entry, state: string, asOfMs: number) => entry.state === state && entry.fromMs <= asOfMs && asOfMs < entry.untilMs;
 
-  async function compute(key: string, state: string, asOf: Date, modelVersion: string, run: () => Promise<unknown>): Promise<Entry> {
+  async function compute(key: string, state: string, asOf: Date, modelVersion: string, latestEventAt: string | undefined, run: () => Promise<unknown>): Promise<Entry> {
     const value = await run();
-    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs: await readNextChange(client, modelVersion, asOf) };
+    // Asked before the latest event, the rows change within moments of asOf: the answer is kept
+    // for that asOf alone, which spares reading when they next change.
+    const before = latestEventAt !== undefined && asOf.getTime() <= Date.parse(latestEventAt);
+    const untilMs = before ? asOf.getTime() + 1 : await readNextChange(client, modelVersion, asOf);
+    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs };
     entries.delete(key);
     entries.set(key, entry);
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
@@ -43,8 +47,11 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
   }
 
   return {
-    /** The answer for `key` on tables in `state` at asOf: kept, being computed, or computed now. */
-    async answer<T>(key: string, state: string, asOf: Date, modelVersion: string, run: () => Promise<T>): Promise<T> {
+    /**
+     * The answer for `key` on tables in `state` (whose latest event is at `latestEventAt`) at asOf:
+     * kept, being computed, or computed now.
+     */
+    async answer<T>(key: string, state: string, asOf: Date, modelVersion: string, latestEventAt: string | undefined, run: () => Promise<T>): Promise<T> {
       const asOfMs = asOf.getTime();
       const kept = entries.get(key);
       if (kept && holds(kept, state, asOfMs)) {
@@ -60,7 +67,7 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
         const entry = await shared;
         if (holds(entry, state, asOfMs)) return entry.value as T;
       }
-      const flight = compute(key, state, asOf, modelVersion, run);
+      const flight = compute(key, state, asOf, modelVersion, latestEventAt, run);
       computing.set(flightKey, flight);
       try {
         return (await flight).value as T;

@@ -1,11 +1,13 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { readAllEvents } from '@seamline/clickhouse';
+import { createRollupMemory, readAllEvents, readMetricTrend, type MetricReadOptions } from '@seamline/clickhouse';
 import {
+  buildJourneys,
   computeSummary,
   computeTeams,
   computeTransitions,
   journeyModelVersion,
   type MetricParams,
+  summarizeJourneys,
   type OrgMap,
   type Summary,
   type Teams,
@@ -13,7 +15,7 @@ import {
 } from '@seamline/journeys';
 import type { Logger } from '@seamline/log';
 import type { MetricQuery } from './metric-query.ts';
-import { summaryFromTables, teamsFromTables, transitionsFromTables, type TableMetricParams } from './table-metrics.ts';
+import { figuresOf, summaryFromTables, teamsFromTables, transitionsFromTables, type Figures, type TableMetricParams } from './table-metrics.ts';
 import { createAnswerCache, stateKey } from './answer-cache.ts';
 import { readStoredState, verdictOf, type StoredState } from './freshness.ts';
 
@@ -30,7 +32,7 @@ export interface MetricWindows {
  */
 export type MetricSource = 'tables' | 'events';
 
-type FromTables<T> = (client: ClickHouseClient, params: TableMetricParams) => Promise<T>;
+type FromTables<T> = (client: ClickHouseClient, params: TableMetricParams, options: MetricReadOptions) => Promise<T>;
 type StoredEvents = Awaited<ReturnType<typeof readAllEvents>>;
 type FromEvents<T> = (events: StoredEvents, orgMap: OrgMap, params: MetricParams) => T;
 
@@ -49,7 +51,7 @@ export function createMetricsService(
   orgMap: () => OrgMap,
   windows: MetricWindows,
   logger?: Logger,
-  options: { cacheEntries?: number } = {},
+  options: { cacheEntries?: number; rollupEntries?: number } = {},
 ) {
   let lastSource: MetricSource | undefined;
   const params = (query: MetricQuery, now: Date): MetricParams => ({
@@ -63,6 +65,8 @@ export function createMetricsService(
   });
 
   const cache = createAnswerCache(client, options.cacheEntries);
+  // The rollup entries of the hours asked about, kept while the tables are unchanged.
+  const rollups = createRollupMemory(client, options.rollupEntries);
   // Requests that arrive while the state is being read share that read.
   let stateRead: Promise<StoredState> | undefined;
   const currentState = () => {
@@ -90,7 +94,10 @@ export function createMetricsService(
     let result: T;
     if (verdict.exact) {
       const key = JSON.stringify([metric, metricParams.from, metricParams.to, metricParams.scope?.team ?? null, metricParams.scope?.silo ?? null]);
-      const kept = await cache.answer(key, stateKey(state), metricParams.asOf, modelVersion, () => fromTables(client, { ...metricParams, modelVersion, repeatWindowMs: windows.repeatWindowMs }));
+      const tables = stateKey(state);
+      const kept = await cache.answer(key, tables, metricParams.asOf, modelVersion, state.latestEventAt, () =>
+        fromTables(client, { ...metricParams, modelVersion, repeatWindowMs: windows.repeatWindowMs }, { rollups: rollups.at(tables) }),
+      );
       result = stamp(kept, metricParams.asOf.toISOString());
     } else {
       result = fromEvents(await readAllEvents(client), map, metricParams);
@@ -112,12 +119,38 @@ export function createMetricsService(
     async transitions(query: MetricQuery, now = new Date(), report?: SourceReport): Promise<Transitions> {
       return answer('transitions', query, now, transitionsFromTables, computeTransitions, (transitions) => transitions, report);
     },
+    /**
+     * The team's figures for each interval (consecutive, each ending where the next starts), as
+     * summary gives them for that interval.
+     */
+    async trend(query: { team: string; intervals: readonly { from: Date; to: Date }[]; asOf?: string }, now = new Date(), report?: SourceReport): Promise<Figures[]> {
+      const { team, intervals } = query;
+      if (intervals.length === 0) return [];
+      const starts = intervals.map((interval) => interval.from);
+      const to = intervals[intervals.length - 1]!.to;
+      const period: MetricQuery = { from: starts[0]!.toISOString(), to: to.toISOString(), team, ...(query.asOf && { asOf: query.asOf }) };
+      return answer(
+        `trend:${starts.map((start) => start.getTime()).join(',')}`,
+        period,
+        now,
+        async (tables, p, read) => (await readMetricTrend(tables, { ...p, starts }, read)).map(figuresOf),
+        (events, map, p) => {
+          const model = buildJourneys(events, map, p);
+          return intervals.map((interval) => {
+            const { from: _from, to: _to, asOf: _asOf, scope: _scope, ...figures } = summarizeJourneys(model, { ...interval, scope: { team } });
+            return figures;
+          });
+        },
+        (points) => points,
+        report,
+      );
+    },
     /** Where the figures of the last answered request came from; undefined before the first. */
     source(): MetricSource | undefined {
       return lastSource;
     },
-    /** Answers kept, and how often one was reused or computed. */
-    cacheStats: () => cache.stats(),
+    /** Answers kept, and how often one was reused or computed; rollup entries kept. */
+    cacheStats: () => ({ ...cache.stats(), rollups: rollups.stats() }),
   };
 }
 

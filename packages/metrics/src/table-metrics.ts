@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricTableQuery, type TalliedCounts, type TransitionCount } from '@seamline/clickhouse';
+import { NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricReadOptions, type MetricTableQuery, type TalliedCounts, type TransitionCount } from '@seamline/clickhouse';
 import type { Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
 import { byCodeUnit, ratio } from '@seamline/journeys';
 
@@ -12,8 +12,8 @@ import { byCodeUnit, ratio } from '@seamline/journeys';
 export type TableMetricParams = MetricTableQuery;
 
 /** The summary of the period and scope (SPEC "Contract"). */
-export async function summaryFromTables(client: ClickHouseClient, params: TableMetricParams): Promise<Summary> {
-  const [tally] = await readMetricTallies(client, params, false);
+export async function summaryFromTables(client: ClickHouseClient, params: TableMetricParams, options: MetricReadOptions = {}): Promise<Summary> {
+  const [tally] = await readMetricTallies(client, params, false, options);
   return toSummary(params, params.scope ?? {}, tally ?? NO_COUNTS);
 }
 
@@ -21,9 +21,9 @@ export async function summaryFromTables(client: ClickHouseClient, params: TableM
  * One row per team credited with at least one figure in the period (within the scope), sorted
  * by team; each equals the summary scoped to that team, with the team's smallest silo.
  */
-export async function teamsFromTables(client: ClickHouseClient, params: TableMetricParams): Promise<Teams> {
+export async function teamsFromTables(client: ClickHouseClient, params: TableMetricParams, options: MetricReadOptions = {}): Promise<Teams> {
   const scope = params.scope ?? {};
-  const tallies = (await readMetricTallies(client, params, true)).sort((a, b) => byCodeUnit(a.team, b.team));
+  const tallies = (await readMetricTallies(client, params, true, options)).sort((a, b) => byCodeUnit(a.team, b.team));
   const teams = tallies.map(
     (tally): TeamSummary => ({
       team: tally.team,
@@ -35,8 +35,8 @@ export async function teamsFromTables(client: ClickHouseClient, params: TableMet
 }
 
 /** Handoffs (transfers and bounces) counted in the summary, per silo pair and per team pair. */
-export async function transitionsFromTables(client: ClickHouseClient, params: TableMetricParams): Promise<Transitions> {
-  const rows = await readMetricTransitions(client, params);
+export async function transitionsFromTables(client: ClickHouseClient, params: TableMetricParams, options: MetricReadOptions = {}): Promise<Transitions> {
+  const rows = await readMetricTransitions(client, params, options);
   return {
     silos: countPairs(rows, (row) => [row.from_silo, row.to_silo]).map(([fromSilo, toSilo, count]) => ({ fromSilo, toSilo, count })),
     teams: countPairs(rows, (row) => [row.from_team, row.to_team]).map(([fromTeam, toTeam, count]) => ({ fromTeam, toTeam, count })),
@@ -56,8 +56,11 @@ function countPairs(rows: readonly TransitionCount[], pairOf: (row: TransitionCo
   return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
 }
 
+/** SPEC's summary figures, without the period and scope they are for. */
+export type Figures = Omit<Summary, 'from' | 'to' | 'asOf' | 'scope'>;
+
 /** SPEC's summary figures from tallied counts: the rates as the journey model rounds them. */
-export function figuresOf(t: TalliedCounts): Omit<Summary, 'from' | 'to' | 'asOf' | 'scope'> {
+export function figuresOf(t: TalliedCounts): Figures {
   return {
     contacts: t.contacts,
     repeatContacts: t.repeat_contacts,

@@ -51,7 +51,7 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
   registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(orgRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
-  await app.register(teamRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap, windows: options.metrics.windows });
+  await app.register(teamRoutes, { clickhouse: options.clickhouse, metrics: options.metrics });
   await app.register(journeyRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
   await registerDashboard(app); // the team lead's page at /dashboard/; its data comes from /v1 with the key
   return app;

@@ -1,9 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { CONTACTS_TABLE } from './journey-tables.ts';
-import { AS_OF, creditedRows, DAY_MS, FIGURES, HOUR_MS, hourRanges, inScope, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
+import { AS_OF, creditedRows, DAY_MS, FIGURES, HOUR_MS, hourRanges, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
-import { readRollupHours, ROLLUP_TABLE, type RollupHours } from './rollups.ts';
+import { rollupsFromTables, type RollupEntry, type RollupReader } from './rollup-entries.ts';
+import { readRollupHours, type RollupHours } from './rollups.ts';
 
 export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
 
@@ -12,7 +13,8 @@ export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-row
 // and not dirty, and each entry's rows had settled before asOf (or the whole hour had); mature
 // contacts come from entries only for hours whose contacts are all mature at asOf. Every other
 // row of the period is read and credited at asOf. So the figures are those of the rows, whatever
-// is rolled up; a store without rollups is read row by row.
+// is rolled up; a store without rollups is read row by row. The entries are summed here, from the
+// tables or from a memory of them (rollup-entries.ts); the rows are credited in ClickHouse.
 
 /** A period, scope and asOf, read from the rows of one journey model version. */
 export interface MetricTableQuery {
@@ -92,20 +94,6 @@ function rowFilter(plan: HourPlan, params: Record<string, unknown>): (role: numb
   };
 }
 
-/** The entries of built hours that stand for their rows at asOf, of these roles, with interval_index by hour. */
-function rollupEntries(roles: readonly number[]): string {
-  const hourMs = 'toInt64(toUnixTimestamp(hour)) * 1000';
-  return `SELECT role, if({by_team:UInt8} = 1, team, '') AS key_team, toString(silo) AS key_silo, from_team, from_silo, to_team, to_silo,
-      arrayCount(s -> s <= hour_ms, {starts_ms:Array(Int64)}) AS interval_index, ${FIGURES.map((figure) => `${figure} AS credited_${figure}`).join(', ')}
-    FROM (SELECT *, ${hourMs} AS hour_ms FROM ${ROLLUP_TABLE} FINAL
-          WHERE model_version = {model_version:String} AND role IN (${roles.join(', ')})
-            AND hour >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC') AND ${hourMs} IN {built:Array(Int64)})
-    WHERE version = transform(hour_ms, {built:Array(Int64)}, {versions:Array(UInt64)}, toUInt64(0))
-      AND ${inScope('team', 'silo')}
-      AND (hour_ms IN {settled:Array(Int64)} OR toInt64(toUnixTimestamp(toDateTime(settled_day, 'UTC'))) * 1000 + ${DAY_MS} <= ${AS_OF})
-      AND (role != ${ROLE.mature} OR hour_ms IN {mature:Array(Int64)})`;
-}
-
 function baseParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[]): Record<string, unknown> {
   const scope = query.scope ?? {};
   return {
@@ -125,69 +113,122 @@ function baseParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly
 /** Attempts before a question gives up on the rollups and reads every row (hours rebuilt meanwhile each time). */
 const PLAN_ATTEMPTS = 3;
 
+type EntriesByHour = ReadonlyMap<number, readonly RollupEntry[]>;
+/** What a question computed from a plan, and whether it read rows to do so. */
+type Planned<T> = { value: T; readRows: boolean };
+
 /**
- * Runs `sql(plan, params)` for the hours of [bounds[0], last bound): the plan from the rollups'
- * current builds, checked again after the query; if a build changed meanwhile, again.
+ * Runs `run(plan, entries)` for the hours of [bounds[0], last bound): the plan from the current
+ * builds of the hours, with the entries of the built ones. When it read anything from the tables
+ * (entries or rows), the builds are read again after it; if one changed meanwhile, again.
  */
-async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bounds: readonly number[], run: (plan: HourPlan) => Promise<T>): Promise<T> {
+async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bounds: readonly number[], rollups: RollupReader, run: (plan: HourPlan, entries: EntriesByHour) => Promise<Planned<T>>): Promise<T> {
   const fromMs = bounds[0]!;
   const toMs = Math.min(bounds[bounds.length - 1]!, query.asOf.getTime());
-  const same = (a: RollupHours, b: RollupHours) =>
-    a.complete === b.complete && a.hours.size === b.hours.size && [...a.hours].every(([hour, build]) => b.hours.get(hour)?.version === build.version);
-  const none: RollupHours = { hours: new Map(), complete: false };
+  const plan = (hours: RollupHours) => planHours(hours, bounds, query.asOf.getTime(), query.repeatWindowMs);
+  if (toMs <= fromMs) return (await run(plan({ hours: new Map(), complete: true }), new Map())).value;
   for (let attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
-    const hours = toMs > fromMs ? await readRollupHours(client, query.modelVersion, fromMs, toMs) : none;
-    const result = await run(planHours(hours, bounds, query.asOf.getTime(), query.repeatWindowMs));
-    if (toMs <= fromMs || same(hours, await readRollupHours(client, query.modelVersion, fromMs, toMs))) return result;
+    const hours = await rollups.hours(query.modelVersion, fromMs, toMs);
+    const planned = plan(hours);
+    const entries = await rollups.entries(query.modelVersion, new Map(planned.built.map((hour, i) => [hour, planned.versions[i]!])));
+    const { value, readRows } = await run(planned, entries.byHour);
+    if (!entries.loaded && !readRows) return value;
+    const now = await readRollupHours(client, query.modelVersion, fromMs, toMs);
+    const changed = [...new Set([...hours.hours.keys(), ...now.hours.keys()])].filter((hour) => hours.hours.get(hour)?.version !== now.hours.get(hour)?.version);
+    if (changed.length === 0 && now.complete === hours.complete) return value;
+    rollups.changed(query.modelVersion, changed);
   }
-  return run(planHours(none, bounds, query.asOf.getTime(), query.repeatWindowMs));
+  return (await run(plan({ hours: new Map(), complete: false }), new Map())).value;
 }
 
-function planParams(plan: HourPlan, params: Record<string, unknown>): Record<string, unknown> {
-  return { ...params, built: plan.built, versions: plan.versions, settled: plan.settled, mature: plan.mature };
-}
-
-const TALLY_ROLES = [ROLE.contact, ROLE.mature, ROLE.journey];
-
-function tallySql(plan: HourPlan, params: Record<string, unknown>): string {
-  const credited = FIGURES.map((figure) => `credited_${figure}`).join(', ');
-  const rows = creditedRows(TALLY_ROLES, rowFilter(plan, params));
-  const fromRows = rows && `SELECT key_team, key_silo, arrayCount(s -> s <= row_start_ms, {starts_ms:Array(Int64)}) AS interval_index, ${credited} FROM (${rows})`;
-  const fromRollups = `SELECT key_team, key_silo, interval_index, ${credited} FROM (${rollupEntries(TALLY_ROLES)})`;
-  return `SELECT key_team AS team, interval_index, groupUniqArray(key_silo) AS silos, ${SUMS}
-    FROM (${[fromRows, fromRollups].filter(Boolean).join('\n      UNION ALL\n      ')})
-    GROUP BY team, interval_index`;
+/** The entries of built hours that stand for their rows at asOf, of these roles, in the scope; with the hour. */
+function* entriesAtAsOf(plan: HourPlan, entries: EntriesByHour, query: MetricTableQuery, roles: readonly number[]): Generator<[number, RollupEntry]> {
+  const asOfMs = query.asOf.getTime();
+  const settled = new Set(plan.settled);
+  const mature = new Set(plan.mature);
+  const { team, silo } = query.scope ?? {};
+  for (const hour of plan.built) {
+    const hourSettled = settled.has(hour);
+    const hourMature = mature.has(hour);
+    for (const entry of entries.get(hour) ?? []) {
+      if (!roles.includes(entry.role)) continue;
+      if ((team !== undefined && entry.team !== team) || (silo !== undefined && entry.silo !== silo)) continue;
+      // An entry's rows are the same at every asOf from the end of its settled day on.
+      if (!hourSettled && entry.settledDayMs + DAY_MS > asOfMs) continue;
+      if (entry.role === ROLE.mature && !hourMature) continue;
+      yield [hour, entry];
+    }
+  }
 }
 
 const tallyRow = talliedCountsSchema.extend({ team: z.string(), interval_index: z.coerce.number().int(), silos: z.array(z.string()) });
 /** What one key is credited with: `team` is '' unless by team; `interval_index` is 1-based. */
 export type MetricTally = z.infer<typeof tallyRow>;
 
+/** How a question reads the rollups: from the tables each time (the default), or from a RollupMemory. */
+export interface MetricReadOptions {
+  rollups?: RollupReader;
+}
+
+const TALLY_ROLES = [ROLE.contact, ROLE.mature, ROLE.journey];
+
+/** The tallies per key (team or '', interval) of the plan's rows and entries; `startsMs` begins each interval. */
+async function tallyOf(client: ClickHouseClient, name: string, query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[], plan: HourPlan, entries: EntriesByHour): Promise<Planned<MetricTally[]>> {
+  const params = baseParams(query, byTeam, startsMs);
+  const rows = creditedRows(TALLY_ROLES, rowFilter(plan, params));
+  const fromRows = rows
+    ? await namedRead(
+        client,
+        name,
+        `SELECT key_team AS team, arrayCount(s -> s <= row_start_ms, {starts_ms:Array(Int64)}) AS interval_index, groupUniqArray(key_silo) AS silos, ${SUMS}
+         FROM (${rows}) GROUP BY team, interval_index`,
+        params,
+        tallyRow,
+      )
+    : [];
+  const tallies = new Map<string, MetricTally>();
+  const tallyFor = (team: string, intervalIndex: number) => {
+    const key = `${team}\u0000${intervalIndex}`;
+    let tally = tallies.get(key);
+    if (!tally) tallies.set(key, (tally = { ...NO_COUNTS, team, interval_index: intervalIndex, silos: [] }));
+    return tally;
+  };
+  const addSilo = (tally: MetricTally, silo: string) => {
+    if (!tally.silos.includes(silo)) tally.silos.push(silo);
+  };
+  for (const row of fromRows) {
+    const tally = tallyFor(row.team, row.interval_index);
+    for (const figure of FIGURES) tally[figure] += row[figure];
+    for (const silo of row.silos) addSilo(tally, silo);
+  }
+  for (const [hour, entry] of entriesAtAsOf(plan, entries, query, TALLY_ROLES)) {
+    const tally = tallyFor(byTeam ? entry.team : '', startsMs.filter((start) => start <= hour).length);
+    for (const figure of FIGURES) tally[figure] += entry.counts[figure];
+    addSilo(tally, entry.silo);
+  }
+  return { value: [...tallies.values()], readRows: rows !== undefined };
+}
+
 /**
  * The counts of the period and scope at asOf: one tally for the whole scope (none when nothing is
  * credited), or one per team credited with a figure (`byTeam`).
  */
-export async function readMetricTallies(client: ClickHouseClient, query: MetricTableQuery, byTeam: boolean): Promise<MetricTally[]> {
+export async function readMetricTallies(client: ClickHouseClient, query: MetricTableQuery, byTeam: boolean, options: MetricReadOptions = {}): Promise<MetricTally[]> {
   const bounds = [query.from.getTime(), query.to.getTime()];
-  return withPlan(client, query, bounds, (plan) => {
-    const params = baseParams(query, byTeam, [bounds[0]!]);
-    const sql = tallySql(plan, params);
-    return namedRead(client, byTeam ? 'metrics.tally-by-team' : 'metrics.tally', sql, planParams(plan, params), tallyRow);
-  });
+  const name = byTeam ? 'metrics.tally-by-team' : 'metrics.tally';
+  return withPlan(client, query, bounds, options.rollups ?? rollupsFromTables(client), (plan, entries) => tallyOf(client, name, query, byTeam, [bounds[0]!], plan, entries));
 }
 
 /**
  * The counts per interval of the period at asOf, in the order of `starts` (each interval ends
  * where the next starts, the last at `query.to`; `query.from` is ignored for starts[0]).
  */
-export async function readMetricTrend(client: ClickHouseClient, query: MetricTableQuery & { starts: readonly Date[] }): Promise<TalliedCounts[]> {
+export async function readMetricTrend(client: ClickHouseClient, query: MetricTableQuery & { starts: readonly Date[] }, options: MetricReadOptions = {}): Promise<TalliedCounts[]> {
   const startsMs = query.starts.map((start) => start.getTime());
   if (startsMs.length === 0) return [];
   const bounds = [...startsMs, query.to.getTime()];
-  const rows = await withPlan(client, { ...query, from: query.starts[0]! }, bounds, (plan) => {
-    const params = baseParams({ ...query, from: query.starts[0]! }, false, startsMs);
-    return namedRead(client, 'metrics.trend', tallySql(plan, params), planParams(plan, params), tallyRow);
-  });
+  const periodQuery = { ...query, from: query.starts[0]! };
+  const rows = await withPlan(client, periodQuery, bounds, options.rollups ?? rollupsFromTables(client), (plan, entries) => tallyOf(client, 'metrics.trend', periodQuery, false, startsMs, plan, entries));
   const byInterval = startsMs.map((): TalliedCounts => ({ ...NO_COUNTS }));
   for (const { interval_index, team: _team, silos: _silos, ...counts } of rows) {
     if (interval_index >= 1 && interval_index <= byInterval.length) byInterval[interval_index - 1] = counts;
@@ -200,22 +241,35 @@ const transitionRow = z.object({
   to_silo: z.string(),
   from_team: z.string(),
   to_team: z.string(),
-  count: z.coerce.number().int().positive(),
+  count: z.coerce.number().int().nonnegative(),
 });
 export type TransitionCount = z.infer<typeof transitionRow>;
 
 /** Handoffs counted in the summary at asOf, per (from team, to team) with their silos; unordered. */
-export async function readMetricTransitions(client: ClickHouseClient, query: MetricTableQuery): Promise<TransitionCount[]> {
+export async function readMetricTransitions(client: ClickHouseClient, query: MetricTableQuery, options: MetricReadOptions = {}): Promise<TransitionCount[]> {
   const bounds = [query.from.getTime(), query.to.getTime()];
-  return withPlan(client, query, bounds, (plan) => {
+  return withPlan(client, query, bounds, options.rollups ?? rollupsFromTables(client), async (plan, entries) => {
     const params = baseParams(query, false, [bounds[0]!]);
     const rows = creditedRows([ROLE.handoff], rowFilter(plan, params));
-    const parts = [rows, rollupEntries([ROLE.handoff])].filter(Boolean).map((part) => `SELECT from_team, from_silo, to_team, to_silo, credited_transfers FROM (${part})`);
-    const sql = `SELECT from_silo, to_silo, from_team, to_team, sum(credited_transfers) AS count
-      FROM (${parts.join(' UNION ALL ')})
-      GROUP BY from_silo, to_silo, from_team, to_team
-      HAVING count > 0`;
-    return namedRead(client, 'metrics.transitions', sql, planParams(plan, params), transitionRow);
+    const fromRows = rows
+      ? await namedRead(
+          client,
+          'metrics.transitions',
+          `SELECT from_silo, to_silo, from_team, to_team, sum(credited_transfers) AS count FROM (${rows}) GROUP BY from_silo, to_silo, from_team, to_team`,
+          params,
+          transitionRow,
+        )
+      : [];
+    const pairs = new Map<string, TransitionCount>();
+    const add = (pair: Omit<TransitionCount, 'count'>, count: number) => {
+      const key = JSON.stringify([pair.from_silo, pair.to_silo, pair.from_team, pair.to_team]);
+      const kept = pairs.get(key);
+      if (kept) kept.count += count;
+      else pairs.set(key, { ...pair, count });
+    };
+    for (const row of fromRows) add(row, row.count);
+    for (const [, e] of entriesAtAsOf(plan, entries, query, [ROLE.handoff])) add({ from_silo: e.fromSilo, to_silo: e.toSilo, from_team: e.fromTeam, to_team: e.toTeam }, e.counts.transfers);
+    return { value: [...pairs.values()].filter((pair) => pair.count > 0), readRows: rows !== undefined };
   });
 }
 

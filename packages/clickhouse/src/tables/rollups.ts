@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 import { creditedRows, FIGURES, HOUR_MS, hourOf, hourRanges, ms, ROLE } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
+import { recordTablesWrite } from './tables-state.ts';
 
 // metric_rollup_v1 and metric_rollup_hours_v1 (migrations/013_rollups.sql): the figures of each
 // hour's rows as every stored event leaves them, per role, team, silo, handoff pair and settled
@@ -55,13 +56,14 @@ export async function markRollupHoursDirty(client: ClickHouseClient, modelVersio
  */
 const COMPLETE_HOUR = 0;
 
-/** Records that every hour with rows of this model has a header (call after building hoursToBuild). */
+/** Records that every hour with rows of this model has a header (call after building hoursToBuild), and a write of the tables. */
 export async function markRollupsComplete(client: ClickHouseClient, modelVersion: string): Promise<void> {
   await client.insert({
     table: ROLLUP_HOURS_TABLE,
     values: [{ model_version: modelVersion, hour: asHour(COMPLETE_HOUR), version: nextVersion(), dirty: 0, max_settled_at: '1970-01-01 00:00:00.000' }],
     format: 'JSONEachRow',
-  });
+  });  // Readers that keep the builds in memory (rollup-entries.ts) read them again after a write.
+  await recordTablesWrite(client);
 }
 
 /** Builds these hours' entries from their rows, then marks them current. */

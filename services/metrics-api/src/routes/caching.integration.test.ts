@@ -48,7 +48,7 @@ describe('ETags, 304 and Cache-Control on the API', () => {
     await registerCaching(app);
     registerHealthRoutes(app, { clickhouse: async () => true });
     await app.register(metricsRoutes, { metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
-    await app.register(teamRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap, windows: WINDOWS });
+    await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
     await app.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
     await app.ready();
   });

@@ -15,6 +15,7 @@ import { UNRESTRICTED, type Principal } from '../auth/principal.ts';
 import { registerCaching } from '../caching.ts';
 import { registerOpenApi } from '../openapi.ts';
 import { journeyRoutes, type JourneyView } from './journeys.ts';
+import { createMetricsService } from '@seamline/metrics';
 import { teamRoutes } from './teams.ts';
 
 const logger = createLogger({ service: 'journeys-test', level: 'warn', pretty: false });
@@ -45,7 +46,7 @@ async function buildTestApp(clickhouse: ClickHouse): Promise<FastifyInstance> {
   });
   await registerOpenApi(app);
   await registerCaching(app);
-  await app.register(teamRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap, windows: WINDOWS });
+  await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
   await app.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
   await app.ready();
   return app;

@@ -39,7 +39,7 @@ describe('the OpenAPI document at /docs/json', () => {
     const metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
     await app.register(metricsRoutes, { metrics });
     await app.register(orgRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
-    await app.register(teamRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap, windows: WINDOWS });
+    await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
     await app.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
     await app.ready();
     const response = await app.inject({ method: 'GET', url: '/docs/json' });

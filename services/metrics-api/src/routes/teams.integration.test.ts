@@ -50,7 +50,7 @@ async function buildTestApp(clickhouse: ClickHouse): Promise<FastifyInstance> {
   });
   await registerOpenApi(app);
   await registerCaching(app);
-  await app.register(teamRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap, windows: WINDOWS });
+  await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
   await app.ready();
   return app;
 }

@@ -1,14 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { figuresOf } from '@seamline/metrics';
-import { readAllEvents, readMetricTrend, readRepeatReasons, readTeamJourneys, type TalliedCounts } from '@seamline/clickhouse';
-import { buildJourneys, byCodeUnit, journeyModelVersion, ratio, summarizeJourneys, summarySchema, type OrgMap } from '@seamline/journeys';
+import { readRepeatReasons, readTeamJourneys } from '@seamline/clickhouse';
+import { byCodeUnit, ratio, summarySchema } from '@seamline/journeys';
+import type { MetricSource, MetricsService } from '@seamline/metrics';
 import { z } from 'zod';
 import { checkScope } from '../auth/principal.ts';
-import type { MetricSource, MetricWindows } from '@seamline/metrics';
 import { problemResponses } from '../openapi.ts';
-import { tablesVerdict } from '@seamline/metrics';
 import { SOURCE_HEADER } from './metrics.ts';
 
 // A front-line leader's view of one team: how its figures move, why its customers come back,
@@ -16,10 +14,8 @@ import { SOURCE_HEADER } from './metrics.ts';
 
 export interface TeamRoutesOptions {
   clickhouse: ClickHouseClient;
-  /** The org map in force: the trend reads the stitched tables only when they were built with it. */
-  orgMap: () => OrgMap;
-  /** W, B and the over-merging guard in force, as the metrics service has them. */
-  windows: MetricWindows;
+  /** The trend's figures: as the summary gives them, from the tables or, until they hold the model in force, from the events. */
+  metrics: MetricsService;
 }
 
 /** Most points one trend request may ask for: a bit more than a year of days. */
@@ -113,37 +109,6 @@ export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', m
   return intervals;
 }
 
-function pointFromFigures(interval: Interval, t: TalliedCounts): TrendPoint {
-  return { from: interval.from.toISOString(), to: interval.to.toISOString(), ...figuresOf(t) };
-}
-
-/**
- * The team's summary for each interval, exactly as MetricsService.summary gives it: from the
- * stitched tables in one grouped query when they were built with this org map and windows,
- * else from the journey model rebuilt once from all events and summarised per interval.
- */
-async function trendPoints(options: TeamRoutesOptions, team: string, intervals: Interval[], to: Date, asOf: Date): Promise<{ points: TrendPoint[]; source: MetricSource }> {
-  const { clickhouse, windows } = options;
-  const orgMap = options.orgMap();
-  const modelVersion = journeyModelVersion(orgMap, windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
-  if ((await tablesVerdict(clickhouse, modelVersion)).exact) {
-    const starts = intervals.map((i) => i.from);
-    const figures = await readMetricTrend(clickhouse, { modelVersion, repeatWindowMs: windows.repeatWindowMs, scope: { team }, from: starts[0]!, starts, to, asOf });
-    return { points: intervals.map((interval, i) => pointFromFigures(interval, figures[i]!)), source: 'tables' };
-  }
-  const model = buildJourneys(await readAllEvents(clickhouse), orgMap, {
-    asOf,
-    repeatWindowMs: windows.repeatWindowMs,
-    billingWindowMs: windows.billingWindowMs,
-    ...(windows.maxIdentifiers !== undefined && { maxIdentifiers: windows.maxIdentifiers }),
-  });
-  const points = intervals.map((interval) => {
-    const { from: _from, to: _to, asOf: _asOf, scope: _scope, ...figures } = summarizeJourneys(model, { ...interval, scope: { team } });
-    return { from: interval.from.toISOString(), to: interval.to.toISOString(), ...figures };
-  });
-  return { points, source: 'events' };
-}
-
 /** GET /v1/teams/:team/trend, /repeat-reasons and /journeys: a team key sees only its own teams. */
 export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -166,15 +131,16 @@ export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOption
       const { interval } = request.query;
       const from = new Date(request.query.from);
       const to = new Date(request.query.to);
-      const asOf = request.query.asOf ? new Date(request.query.asOf) : new Date();
       const intervals = trendIntervals(from, to, interval);
       if (!intervals) {
         const hint = interval === 'day' ? 'a shorter period or interval=week' : 'a shorter period';
         return reply.code(400).send({ error: `from: the period has more than ${MAX_TREND_POINTS} ${interval}s; ask for ${hint}` });
       }
-      const { points, source } = await trendPoints(options, team, intervals, to, asOf);
+      let source: MetricSource | undefined;
+      const figures = await options.metrics.trend({ team, intervals, ...(request.query.asOf && { asOf: request.query.asOf }) }, new Date(), (used) => (source = used));
+      const points = intervals.map((period, i): TrendPoint => ({ from: period.from.toISOString(), to: period.to.toISOString(), ...figures[i]! }));
       request.log.debug({ team, points: points.length, source }, 'team trend');
-      void reply.header(SOURCE_HEADER, source);
+      if (source) void reply.header(SOURCE_HEADER, source);
       return { team, interval, points };
     },
   );
