@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, ROLLUP_TABLE, type ClickHouse } from '@seamline/clickhouse';
+import { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, readStoredJourney, ROLLUP_TABLE, type ClickHouse } from '@seamline/clickhouse';
 import { emptyTables, openTestClickHouse } from '@seamline/clickhouse/testing';
 import { createRandom, generateEvents, sampleOrgMap } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
@@ -145,6 +145,22 @@ describe('the metric service at any asOf, on a store stitched in random batches'
       const full = modelAt(last + 365 * DAY);
       expect(full.customers.flatMap((c) => c.contacts).filter((c) => c.legs.length > 2).length).toBeGreaterThan(20);
       expect(service.cacheStats().hits).toBeGreaterThan(0);
+
+      // The drill-down shows each journey as the model of every event has it, and none of the
+      // journeys that late events replaced (a new first contact gives a journey a new id).
+      const modelJourneys = full.customers.flatMap((customer) => customer.journeys.map((journey, i) => ({ journey, next: customer.journeys[i + 1] })));
+      for (const { journey, next } of modelJourneys.filter((_, i) => i % 7 === 0)) {
+        const stored = await readStoredJourney(clickhouse.client, journey.journeyId);
+        expect(stored, journey.journeyId).toBeDefined();
+        expect(stored!.journey.start_ms).toBe(Date.parse(journey.start));
+        expect(stored!.contacts.map((contact) => contact.event_id)).toEqual(journey.contactEventIds);
+        expect(stored!.nextJourneyStartMs).toBe(next ? Date.parse(next.start) : undefined);
+      }
+      const current = new Set(modelJourneys.map(({ journey }) => journey.journeyId));
+      const everStored = await (await clickhouse.client.query({ query: 'SELECT DISTINCT journey_id AS id FROM journeys_v2', format: 'JSONEachRow' })).json<{ id: string }>();
+      const replaced = everStored.map((row) => row.id).filter((id) => !current.has(id));
+      expect(replaced.length).toBeGreaterThan(0);
+      for (const id of replaced.slice(0, 20)) expect(await readStoredJourney(clickhouse.client, id), id).toBeUndefined();
 
       // Every hour with contacts was rolled up as it was written: none is left to build.
       const modelVersion = journeys.version();

@@ -168,51 +168,89 @@ export interface StoredJourney {
   nextJourneyStartMs: number | undefined;
 }
 
+/**
+ * What `SELECT select FROM table FINAL WHERE where ORDER BY orderBy` returns, where `candidates`
+ * picks rows (any version) of every key that may match: the newest row of each of their keys
+ * (start, key: the table's sort key) is taken, then filtered by `where`. The candidates are found
+ * through a skip index or the sort key, and the newest rows through the sort key, so few granules
+ * are read; FINAL could not use the skip index. `columns`: those `select` and `where` use, the
+ * only ones read.
+ */
+async function namedNewestRowsRead<T>(
+  client: ClickHouseClient,
+  name: string,
+  from: { table: string; start: string; key: string; version: string; columns: string },
+  select: string,
+  candidates: string,
+  where: string,
+  orderBy: string,
+  params: Record<string, unknown>,
+  row: z.ZodType<T>,
+): Promise<T[]> {
+  const sortKey = `${from.start}, ${from.key}`;
+  return namedRead(
+    client,
+    name,
+    `SELECT ${select} FROM (
+       SELECT ${sortKey}, ${from.version}, model_version, is_deleted, ${from.columns} FROM ${from.table} WHERE (${sortKey}) IN (SELECT ${sortKey} FROM ${from.table} WHERE ${candidates})
+       ORDER BY ${sortKey}, ${from.version} DESC LIMIT 1 BY ${sortKey}
+     ) WHERE ${where} ORDER BY ${orderBy}`,
+    params,
+    row,
+  );
+}
+
 /** A journey with its contacts and handoffs as the tables hold them now; undefined when unknown. */
 export async function readStoredJourney(client: ClickHouseClient, journeyId: string): Promise<StoredJourney | undefined> {
-  const params = { journey_id: journeyId };
-  const current = `model_version = (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AND is_deleted = 0`;
-  const journeys = await namedNewestRead(
+  const [found] = await namedNewestRowsRead(
     client,
     'journeys.journey',
-    { table: JOURNEYS_TABLE, key: 'journey_id', version: 'computed_at' },
+    { table: JOURNEYS_TABLE, start: 'start', key: 'journey_id', version: 'computed_at', columns: 'customer_id, first_team, first_silo, cross_silo, billing_trigger_type, billing_trigger_at, contact_starts' },
     `journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, cross_silo, billing_trigger_type,
-      if(isNull(billing_trigger_at), NULL, toUnixTimestamp64Milli(assumeNotNull(billing_trigger_at))) AS billing_trigger_at_ms`,
-    `${current} AND journey_id = {journey_id:String}`,
-    'journey_id',
-    params,
-    journeyRow,
+      if(isNull(billing_trigger_at), NULL, toUnixTimestamp64Milli(assumeNotNull(billing_trigger_at))) AS billing_trigger_at_ms,
+      arrayMap(t -> toUnixTimestamp64Milli(t), contact_starts) AS contact_starts_ms`,
+    'journey_id = {journey_id:String}',
+    CURRENT_ROWS,
+    'start_ms',
+    { journey_id: journeyId },
+    journeyRow.extend({ contact_starts_ms: z.array(instantMs) }),
   );
-  const journey = journeys[0];
-  if (!journey) return undefined;
-  const contacts = await namedNewestRead(
+  if (!found) return undefined;
+  const { contact_starts_ms: startsMs, ...journey } = found;
+  // The journey's contacts start at its contact starts: found through the sort key of contacts and handoffs.
+  const params = { journey_id: journeyId, starts: startsMs };
+  const starts = (column: string) => `toUnixTimestamp64Milli(${column}) IN {starts:Array(Int64)}`;
+  const contacts = await namedNewestRowsRead(
     client,
     'journeys.contacts',
-    { table: CONTACTS_TABLE, key: 'event_id', version: 'computed_at' },
+    { table: CONTACTS_TABLE, start: 'start', key: 'event_id', version: 'computed_at', columns: 'source, contact_id, first_team, first_silo, final_team, final_silo, journey_id' },
     'event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo',
-    `${current} AND journey_id = {journey_id:String}`,
+    starts('start'),
+    `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
     'start_ms, event_id',
     params,
     journeyContactRow,
   );
-  const handoffs = await namedNewestRead(
+  const handoffs = await namedNewestRowsRead(
     client,
     'journeys.handoffs',
-    { table: HANDOFFS_TABLE, key: 'handoff_id', version: 'computed_at' },
+    { table: HANDOFFS_TABLE, start: 'contact_start', key: 'handoff_id', version: 'computed_at', columns: 'kind, contact_event_id, at, from_team, from_silo, to_team, to_silo, cross_silo, journey_id' },
     'handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo',
-    `${current} AND journey_id = {journey_id:String}`,
+    starts('contact_start'),
+    `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
     'at_ms, handoff_id',
     params,
     journeyHandoffRow,
   );
   // The customer's journeys that start later: the earliest is the next one.
-  const later = await namedNewestRead(
+  const later = await namedNewestRowsRead(
     client,
     'journeys.next-start',
-    { table: JOURNEYS_TABLE, key: 'journey_id', version: 'computed_at' },
+    { table: JOURNEYS_TABLE, start: 'start', key: 'journey_id', version: 'computed_at', columns: 'customer_id' },
     'toUnixTimestamp64Milli(start) AS start_ms',
-    `${current} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}`,
-    'start_ms',
+    'customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}',
+    `${CURRENT_ROWS} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}`,
+    'start_ms LIMIT 1',
     { customer_id: journey.customer_id, start_ms: journey.start_ms },
     z.object({ start_ms: instantMs }),
   );

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CONTACTS_TABLE } from './journey-tables.ts';
 import { AS_OF, creditedRows, DAY_MS, FIGURES, HOUR_MS, hourRanges, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
-import { rollupsFromTables, type RollupEntry, type RollupReader } from './rollup-entries.ts';
+import { rollupsFromTables, type HourEntries, type RollupEntry, type RollupReader } from './rollup-entries.ts';
 import { readRollupHours, type RollupHours } from './rollups.ts';
 
 export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
@@ -113,7 +113,7 @@ function baseParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly
 /** Attempts before a question gives up on the rollups and reads every row (hours rebuilt meanwhile each time). */
 const PLAN_ATTEMPTS = 3;
 
-type EntriesByHour = ReadonlyMap<number, readonly RollupEntry[]>;
+type EntriesByHour = ReadonlyMap<number, HourEntries>;
 /** What a question computed from a plan, and whether it read rows to do so. */
 type Planned<T> = { value: T; readRows: boolean };
 
@@ -141,22 +141,25 @@ async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bo
   return (await run(plan({ hours: new Map(), complete: false }), new Map())).value;
 }
 
-/** The entries of built hours that stand for their rows at asOf, of these roles, in the scope; with the hour. */
-function* entriesAtAsOf(plan: HourPlan, entries: EntriesByHour, query: MetricTableQuery, roles: readonly number[]): Generator<[number, RollupEntry]> {
+/** Calls `take` for each entry of a built hour that stands for its rows at asOf, of these roles, in the scope. */
+function entriesAtAsOf(plan: HourPlan, entries: EntriesByHour, query: MetricTableQuery, roles: readonly number[], take: (hour: number, entry: RollupEntry) => void): void {
   const asOfMs = query.asOf.getTime();
   const settled = new Set(plan.settled);
   const mature = new Set(plan.mature);
   const { team, silo } = query.scope ?? {};
+  const wanted = new Set(roles);
   for (const hour of plan.built) {
+    const hourEntries = entries.get(hour);
+    if (!hourEntries) continue;
     const hourSettled = settled.has(hour);
     const hourMature = mature.has(hour);
-    for (const entry of entries.get(hour) ?? []) {
-      if (!roles.includes(entry.role)) continue;
+    for (const entry of hourSettled ? hourEntries.settled : hourEntries.all) {
+      if (!wanted.has(entry.role)) continue;
       if ((team !== undefined && entry.team !== team) || (silo !== undefined && entry.silo !== silo)) continue;
       // An entry's rows are the same at every asOf from the end of its settled day on.
       if (!hourSettled && entry.settledDayMs + DAY_MS > asOfMs) continue;
       if (entry.role === ROLE.mature && !hourMature) continue;
-      yield [hour, entry];
+      take(hour, entry);
     }
   }
 }
@@ -201,11 +204,14 @@ async function tallyOf(client: ClickHouseClient, name: string, query: MetricTabl
     for (const figure of FIGURES) tally[figure] += row[figure];
     for (const silo of row.silos) addSilo(tally, silo);
   }
-  for (const [hour, entry] of entriesAtAsOf(plan, entries, query, TALLY_ROLES)) {
-    const tally = tallyFor(byTeam ? entry.team : '', startsMs.filter((start) => start <= hour).length);
-    for (const figure of FIGURES) tally[figure] += entry.counts[figure];
+  let lastHour = Number.NaN;
+  let intervalIndex = 0;
+  entriesAtAsOf(plan, entries, query, TALLY_ROLES, (hour, entry) => {
+    if (hour !== lastHour) [lastHour, intervalIndex] = [hour, startsMs.filter((start) => start <= hour).length];
+    const tally = tallyFor(byTeam ? entry.team : '', intervalIndex);
+    FIGURES.forEach((figure, i) => (tally[figure] += entry.counts[i]!));
     addSilo(tally, entry.silo);
-  }
+  });
   return { value: [...tallies.values()], readRows: rows !== undefined };
 }
 
@@ -262,13 +268,14 @@ export async function readMetricTransitions(client: ClickHouseClient, query: Met
       : [];
     const pairs = new Map<string, TransitionCount>();
     const add = (pair: Omit<TransitionCount, 'count'>, count: number) => {
-      const key = JSON.stringify([pair.from_silo, pair.to_silo, pair.from_team, pair.to_team]);
+      const key = `${pair.from_silo}\u0000${pair.to_silo}\u0000${pair.from_team}\u0000${pair.to_team}`;
       const kept = pairs.get(key);
       if (kept) kept.count += count;
       else pairs.set(key, { ...pair, count });
     };
     for (const row of fromRows) add(row, row.count);
-    for (const [, e] of entriesAtAsOf(plan, entries, query, [ROLE.handoff])) add({ from_silo: e.fromSilo, to_silo: e.toSilo, from_team: e.fromTeam, to_team: e.toTeam }, e.counts.transfers);
+    const transfers = FIGURES.indexOf('transfers');
+    entriesAtAsOf(plan, entries, query, [ROLE.handoff], (_, e) => add({ from_silo: e.fromSilo, to_silo: e.toSilo, from_team: e.fromTeam, to_team: e.toTeam }, e.counts[transfers]!));
     return { value: [...pairs.values()].filter((pair) => pair.count > 0), readRows: rows !== undefined };
   });
 }

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { FIGURES, HOUR_MS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
+import { FIGURES, HOUR_MS, talliedCountsSchema } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
 import { readRollupHours, ROLLUP_TABLE, type RollupHour, type RollupHours } from './rollups.ts';
 
@@ -19,7 +19,26 @@ export interface RollupEntry {
   toSilo: string;
   /** The start (epoch ms) of the day its rows settled on. */
   settledDayMs: number;
-  counts: TalliedCounts;
+  /** Its figures, in the order of FIGURES. */
+  counts: readonly number[];
+}
+
+/** An hour's entries: all of them, and the same summed over settled days (for an asOf after the hour settled). */
+export interface HourEntries {
+  all: readonly RollupEntry[];
+  settled: readonly RollupEntry[];
+}
+
+/** The entries summed over their settled days. */
+function overSettledDays(entries: readonly RollupEntry[]): RollupEntry[] {
+  const summed = new Map<string, RollupEntry & { counts: number[] }>();
+  for (const entry of entries) {
+    const key = [entry.role, entry.team, entry.silo, entry.fromTeam, entry.fromSilo, entry.toTeam, entry.toSilo].join('\u0000');
+    const sum = summed.get(key);
+    if (!sum) summed.set(key, { ...entry, settledDayMs: 0, counts: [...entry.counts] });
+    else for (let i = 0; i < FIGURES.length; i++) sum.counts[i]! += entry.counts[i]!;
+  }
+  return [...summed.values()];
 }
 
 /** Where a question finds the current builds of hours and their entries. */
@@ -27,7 +46,7 @@ export interface RollupReader {
   /** The current builds of the hours in [fromMs, toMs). */
   hours(modelVersion: string, fromMs: number, toMs: number): Promise<RollupHours>;
   /** The entries of these builds (hour → version), by hour; `loaded` says whether any came from the tables now. */
-  entries(modelVersion: string, builds: ReadonlyMap<number, number>): Promise<{ byHour: Map<number, readonly RollupEntry[]>; loaded: boolean }>;
+  entries(modelVersion: string, builds: ReadonlyMap<number, number>): Promise<{ byHour: Map<number, HourEntries>; loaded: boolean }>;
   /** A question found that builds changed under it: what is kept of these hours is no longer current. */
   changed(modelVersion: string, hours: readonly number[]): void;
 }
@@ -52,7 +71,7 @@ const HOURS_PER_READ = 2_000;
  * build of the hour replaced are missing; the writer marks an hour dirty before it builds it again,
  * so a caller that finds the hour still at this build after the read has every entry.
  */
-export async function readRollupEntries(client: ClickHouseClient, modelVersion: string, builds: ReadonlyMap<number, number>): Promise<Map<number, RollupEntry[]>> {
+export async function readRollupEntries(client: ClickHouseClient, modelVersion: string, builds: ReadonlyMap<number, number>): Promise<Map<number, HourEntries>> {
   const byHour = new Map<number, RollupEntry[]>([...builds.keys()].map((hour) => [hour, []]));
   const hours = [...builds.keys()].sort((a, b) => a - b);
   const names = new Map<string, string>();
@@ -75,7 +94,7 @@ export async function readRollupEntries(client: ClickHouseClient, modelVersion: 
       entryRow,
     );
     for (const row of rows) {
-      const counts = Object.fromEntries(FIGURES.map((figure) => [figure, row[figure]])) as TalliedCounts;
+      const counts = FIGURES.map((figure) => row[figure]);
       byHour.get(row.hour_ms)?.push({
         role: row.role,
         team: intern(row.team),
@@ -89,7 +108,7 @@ export async function readRollupEntries(client: ClickHouseClient, modelVersion: 
       });
     }
   }
-  return byHour;
+  return new Map([...byHour].map(([hour, all]) => [hour, { all, settled: overSettledDays(all) }]));
 }
 
 /** Reads builds and entries from the tables for every question: for one-off readers (the CLI). */
@@ -114,14 +133,14 @@ export function createRollupMemory(client: ClickHouseClient, maxEntries = DEFAUL
   let state: string | undefined;
   const builds = new Map<string, Promise<RollupHours>>();
   /** By model version and hour, least recently used first. */
-  const kept = new Map<string, { version: number; entries: readonly RollupEntry[] }>();
+  const kept = new Map<string, { version: number; entries: HourEntries }>();
   let keptEntries = 0;
   let loads = 0;
   const keyOf = (modelVersion: string, hour: number) => `${modelVersion}\u0000${hour}`;
   const forget = (key: string) => {
     const entry = kept.get(key);
     if (!entry) return;
-    keptEntries -= entry.entries.length;
+    keptEntries -= entry.entries.all.length + entry.entries.settled.length;
     kept.delete(key);
   };
 
@@ -143,7 +162,7 @@ export function createRollupMemory(client: ClickHouseClient, maxEntries = DEFAUL
       return { hours: inRange, complete };
     },
     async entries(modelVersion, wanted) {
-      const byHour = new Map<number, readonly RollupEntry[]>();
+      const byHour = new Map<number, HourEntries>();
       const missing = new Map<number, number>();
       for (const [hour, version] of wanted) {
         const key = keyOf(modelVersion, hour);
@@ -160,7 +179,7 @@ export function createRollupMemory(client: ClickHouseClient, maxEntries = DEFAUL
         const key = keyOf(modelVersion, hour);
         forget(key);
         kept.set(key, { version: missing.get(hour)!, entries });
-        keptEntries += entries.length;
+        keptEntries += entries.all.length + entries.settled.length;
         byHour.set(hour, entries);
       }
       for (const key of kept.keys()) {
