@@ -45,10 +45,15 @@ const journeyIds = (await rows<{ id: string }>(`SELECT journey_id AS id FROM jou
 const rng = createRandom(7, 15);
 const random = () => rng.next();
 const pick = <T>(list: readonly T[]): T => rng.pick(list);
-/** A question: a period of a day, a week or 30 days in the data, a scope, and asOf either after every event or at a random instant in the data. */
-function question(): MetricQuery & { asOfKind: 'after the latest event' | 'before the latest event' } {
+/**
+ * A question: a period of a day, a week or 30 days in the data, a scope, and asOf either after
+ * every event or at a random instant in the data. The period runs from a UTC midnight, as the
+ * dashboard asks; `anyInstant` moves it to a random instant, so that its edges cut hours.
+ */
+function question(anyInstant = false): MetricQuery & { asOfKind: 'after the latest event' | 'before the latest event' } {
   const days = pick([1, 7, 30]);
-  const from = first + Math.floor(random() * Math.max(1, (last - first) / DAY - days)) * DAY;
+  const firstDay = Math.floor(first / DAY) * DAY;
+  const from = firstDay + Math.floor(random() * Math.max(1, (last - firstDay) / DAY - days)) * DAY + (anyInstant ? Math.floor(random() * DAY) : 0);
   const before = random() < 0.5;
   const asOf = before ? from + Math.floor(random() * (last - from)) : last + 1 + Math.floor(random() * DAY);
   const team = pick(teams);
@@ -69,7 +74,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** `clients` loops asking uncached questions for SECONDS; latency per metric. */
-async function load(clients: number): Promise<Record<Metric, ReturnType<typeof distribution>> & { byAsOf: Record<string, ReturnType<typeof distribution>> }> {
+async function load(clients: number, anyInstant = false): Promise<Record<Metric, ReturnType<typeof distribution>> & { byAsOf: Record<string, ReturnType<typeof distribution>> }> {
   const samples: Record<Metric, number[]> = { summary: [], teams: [], transitions: [] };
   const byAsOf: Record<string, number[]> = {};
   const until = performance.now() + SECONDS * 1000;
@@ -77,7 +82,7 @@ async function load(clients: number): Promise<Record<Metric, ReturnType<typeof d
     Array.from({ length: clients }, async (_, worker) => {
       for (let i = worker; performance.now() < until; i++) {
         const metric = (['summary', 'teams', 'transitions'] as const)[i % 3]!;
-        const q = question();
+        const q = question(anyInstant);
         const { asOfKind: _kind, ...query } = q;
         const ms = await timed(() => ASK[metric](query));
         samples[metric].push(ms);
@@ -101,6 +106,8 @@ say(`uncached, one client, ${SECONDS} s`);
 const oneClient = await load(1);
 say(`uncached, ${CLIENTS} clients, ${SECONDS} s`);
 const manyClients = await load(CLIENTS);
+say(`uncached, one client, periods from any instant, ${SECONDS} s`);
+const oneClientAnyInstant = await load(1, true);
 
 say('cached: the same question again');
 const cachedSamples: number[] = [];
@@ -135,6 +142,7 @@ process.stdout.write(
     clients: CLIENTS,
     oneClient,
     manyClients,
+    oneClientAnyInstant,
     cached: distribution(cachedSamples),
     drillDown: distribution(drillDown),
     trend90: distribution(trend),
