@@ -44,8 +44,8 @@ describe('API keys through the CLI', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).not.toContain(created.key.slice(20));
     expect(lines(listed.stdout)).toEqual([
-      { keyId: created.keyId, name: 'leaders', teams: ['t1', 't2'], admin: false, pii: false, createdAt: expect.any(String), revokedAt: null },
-      { keyId: expect.any(String), name: '', teams: [], admin: true, pii: true, createdAt: expect.any(String), revokedAt: null },
+      { keyId: created.keyId, kind: 'read', sources: [], name: 'leaders', teams: ['t1', 't2'], admin: false, pii: false, createdAt: expect.any(String), revokedAt: null },
+      { keyId: expect.any(String), kind: 'read', sources: [], name: '', teams: [], admin: true, pii: true, createdAt: expect.any(String), revokedAt: null },
     ]);
 
     const revoked = await runCli(['keys', 'revoke', created.keyId], env);
@@ -61,11 +61,24 @@ describe('API keys through the CLI', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe('keys revoke: no API key with id "ffffffffffffffff" (see `seamline keys list`)');
 
+    // A write key names its sources, and nothing else.
+    const noSource = await runCli(['keys', 'create', '--write'], env);
+    expect(noSource.code).toBe(1);
+    expect(noSource.stderr).toContain('--write needs the sources the key may send');
+    expect((await runCli(['keys', 'create', '--write', '--source', 'zendesk', '--team', 't1'], env)).stderr).toContain('a write key sends events; give --source');
+    expect((await runCli(['keys', 'create', '--source', 'zendesk', '--team', 't1'], env)).stderr).toContain('--source is for write keys');
+    const writer = await runCli(['keys', 'create', '--write', '--source', 'zendesk', '--source', 'stripe', '--name', 'feeds'], env);
+    expect(writer.code).toBe(0);
+    expect(writer.stderr).toContain('may send events of zendesk, stripe to the ingest API');
+    const writeKey = writer.stdout.split('\n')[1]!.split(/\s+/)[1]!;
+    expect((await runCli(['keys', 'list'], env)).stdout).toMatch(/active\s+write, sources: zendesk, stripe\s+"feeds"/);
+
     // The keys the CLI printed are the ones the metric API will check.
     const clickhouse = await connectClickHouse({ url: stack.clickhouseUrl, database: env.CLICKHOUSE_DATABASE, dataDir: dir });
     try {
       expect(await verifyApiKey(clickhouse.client, created.key)).toEqual({ ok: false, reason: 'revoked', keyId: created.keyId });
       expect(await verifyApiKey(clickhouse.client, adminKey)).toMatchObject({ ok: true, apiKey: { admin: true, pii: true } });
+      expect(await verifyApiKey(clickhouse.client, writeKey)).toMatchObject({ ok: true, apiKey: { kind: 'write', sources: ['zendesk', 'stripe'], admin: false } });
     } finally {
       await clickhouse.close();
     }

@@ -81,7 +81,7 @@ export async function startBenchPipeline(stack: StackInfo, logger: Logger): Prom
     });
     closers.push(() => stitcher.stop());
 
-    const ingest = await buildIngestApp({ publisher: kafkaPublisher(producer, async () => true, topics), logger });
+    const ingest = await buildIngestApp({ writeKeys: 'off', publisher: kafkaPublisher(producer, async () => true, topics), logger });
     closers.push(() => ingest.close());
     const ingestUrl = await ingest.listen({ host: LOOPBACK, port: 0 });
 

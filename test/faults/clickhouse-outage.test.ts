@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectClickHouse, countEvents } from '@seamline/clickhouse';
+import { connectClickHouse, countEvents, createApiKey } from '@seamline/clickhouse';
 import { generateEvents } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
 import { startScript, startService, type ServiceProcess } from '@seamline/infra/service-process';
@@ -62,8 +62,14 @@ describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s mid-stream`, () => {
     const clickhouseUrl = `http://127.0.0.1:${port}`;
     await ensureTopics(kafka, topics);
     const kafkaEnv = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), KAFKA_TOPIC_PREFIX: prefix, HOST: '127.0.0.1', PORT: '0' };
-    const ingest = startService('ingest', { ...kafkaEnv, INGEST_RATE_LIMIT_PER_MINUTE: '0' });
-    const stitcher = startService('stitcher', { ...kafkaEnv, STITCHER_GROUP_ID: groupId, CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_DATABASE: 'seamline_outage' });
+    // Ingest checks write keys in ClickHouse: during the outage, keys it knows keep working.
+    const clickhouseEnv = { CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_DATABASE: 'seamline_outage' };
+    const stitcher = startService('stitcher', { ...kafkaEnv, STITCHER_GROUP_ID: groupId, ...clickhouseEnv });
+    await waitFor('the stitcher to listen', () => listening.test(stitcher.output()), 120_000);
+    const keyStore = await connectClickHouse({ url: clickhouseUrl, database: 'seamline_outage', dataDir });
+    const { key: writeKey } = await createApiKey(keyStore.client, { kind: 'write', sources: ['zendesk', 'connect', 'stripe'], teams: [], admin: false, pii: false, name: 'outage test' });
+    await keyStore.close();
+    const ingest = startService('ingest', { ...kafkaEnv, ...clickhouseEnv, INGEST_RATE_LIMIT_PER_MINUTE: '0' });
     processes.push(ingest, stitcher);
     await waitFor('ingest and the stitcher to listen', () => listening.test(ingest.output()) && listening.test(stitcher.output()), 120_000);
     const withOutput = (error: unknown) => {
@@ -82,7 +88,11 @@ describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s mid-stream`, () => {
     const postNext = async (count: number) => {
       const batch = events.slice(sent, sent + count);
       sent += batch.length;
-      const response = await fetch(`${ingestBase}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      const response = await fetch(`${ingestBase}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${writeKey}` },
+        body: JSON.stringify(batch),
+      });
       expect(response.status, await response.clone().text()).toBe(200);
       expect(((await response.json()) as { accepted: number }).accepted).toBe(batch.length);
     };

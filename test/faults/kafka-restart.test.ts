@@ -39,7 +39,7 @@ describe('a Kafka broker restart mid-stream', () => {
   beforeAll(async () => {
     broker = await startLocalKafka({ dataDir: join(dataDir, 'kafka'), log: () => {} });
     const kafkaEnv = { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
-    ingest = startService('ingest', { ...kafkaEnv, HOST: '127.0.0.1', PORT: '0', INGEST_PUBLISH_TIMEOUT_MS: '3000', INGEST_RATE_LIMIT_PER_MINUTE: '0' });
+    ingest = startService('ingest', { ...kafkaEnv, INGEST_AUTH: 'off', HOST: '127.0.0.1', PORT: '0', INGEST_PUBLISH_TIMEOUT_MS: '3000', INGEST_RATE_LIMIT_PER_MINUTE: '0' });
     await waitFor('ingest to listen', () => listening.test(ingest.output()), 90_000);
     stitcher = startService('stitcher', { ...kafkaEnv, HOST: '127.0.0.1', PORT: '0', STITCHER_GROUP_ID: groupId, SEAMLINE_DATA_DIR: join(dataDir, 'store') });
     await waitFor('the stitcher to listen', () => listening.test(stitcher.output()), 90_000);

@@ -48,7 +48,7 @@ export async function startPipeline(name: string, orgMap: () => OrgMap, ingestOp
   const clickhouse = await openTestClickHouse(stack.clickhouseUrl);
   await ensureTopics(kafka, topics);
   const producer: EventProducer = await createEventProducer(kafka);
-  const ingest = await buildIngestApp({ publisher: kafkaPublisher(producer, async () => true, topics), logger, ...ingestOptions });
+  const ingest = await buildIngestApp({ writeKeys: 'off', publisher: kafkaPublisher(producer, async () => true, topics), logger, ...ingestOptions });
   const windows = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 };
   const journeys = createJourneyRefresher(clickhouse.client, { orgMap, ...windows, maxIdentifiers: 50 }, logger);
   await journeys.ensureCurrent();

@@ -51,3 +51,5 @@ export {
   registerPrometheus,
   Registry,
 } from './prometheus.ts';
+
+export { createKeyCache, denyKey, keyChecker, keyRefusal, presentedKey, type KeyVerdict } from './key-auth.ts';

@@ -4,7 +4,7 @@ import { createHttpApp, registerHealthRoutes, registerPrometheus, type Registry 
 import { ingestTelemetry, NO_TELEMETRY } from './telemetry.ts';
 import type { Logger } from '@seamline/log';
 import { boundedPublisher, type EventPublisher, type PublishLimits } from './publisher.ts';
-import { eventsRoute } from './routes/events.ts';
+import { eventsRoute, type WriteKeys } from './routes/events.ts';
 import { sourcesRoute } from './routes/sources.ts';
 import { sourceAuthenticators, type SourceSecrets } from './sources/authenticators.ts';
 import { sourceTranslators, type TranslatorOptions } from './sources/translators.ts';
@@ -12,6 +12,8 @@ import { sourceTranslators, type TranslatorOptions } from './sources/translators
 export interface IngestAppOptions {
   publisher: EventPublisher;
   logger: Logger;
+  /** Who may POST /v1/events: holders of a write key for the events' sources, or anyone ('off'). */
+  writeKeys: WriteKeys;
   bodyLimitBytes?: number;
   maxBatchItems?: number;
   blockedIdentifiers?: readonly string[];
@@ -56,6 +58,7 @@ export async function buildIngestApp(options: IngestAppOptions): Promise<Fastify
   );
   await app.register(eventsRoute, {
     publisher,
+    writeKeys: options.writeKeys,
     telemetry,
     maxBatchItems: options.maxBatchItems ?? 10_000,
     ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),

@@ -1,8 +1,13 @@
-import { httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, sourcesEnv } from '@seamline/config';
+import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, sourcesEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const ingestEnv = z.object({
   ...kafkaEnv,
+  ...clickhouseEnv,
+  INGEST_AUTH: z
+    .enum(['required', 'off'])
+    .default('required')
+    .describe('required: POST /v1/events needs a write key naming the sources of its events (`seamline keys create --write`); off: anyone may send (tests only)'),
   ...logEnv,
   SEAMLINE_BLOCKED_IDENTIFIERS: identityEnv.SEAMLINE_BLOCKED_IDENTIFIERS,
   ...httpEnv(8081),

@@ -1,3 +1,4 @@
+import { clickhouseSettingsFromEnv, connectClickHouse, verifyApiKey } from '@seamline/clickhouse';
 import { createEventProducer, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
 import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
@@ -15,10 +16,14 @@ const producer = await createEventProducer(kafka);
 const admin = kafka.admin();
 await admin.connect();
 const kafkaReachable = async () => (await admin.describeCluster()).brokers.length > 0;
+// Write keys live in ClickHouse (api_keys_v1); the ingest API only reads them.
+const keyStore = config.INGEST_AUTH === 'required' ? await connectClickHouse(clickhouseSettingsFromEnv(config)) : undefined;
+if (!keyStore) logger.warn('INGEST_AUTH=off: anyone who reaches POST /v1/events may send events');
 
 const app = await buildIngestApp({
   publisher: kafkaPublisher(producer, kafkaReachable, topics),
   logger,
+  writeKeys: keyStore ? { verify: (key) => verifyApiKey(keyStore.client, key) } : 'off',
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
   rateLimitPerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE,
@@ -42,6 +47,7 @@ async function shutdown(signal: string): Promise<void> {
   await app.close(); // waits for in-flight requests, each of which waits for Kafka's acknowledgement
   await producer.close();
   await admin.disconnect();
+  await keyStore?.close();
   logger.info('stopped');
   process.exit(0);
 }

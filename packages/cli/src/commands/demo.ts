@@ -5,7 +5,7 @@ import { DEFAULT_DAYS, DEFAULT_START, writeSample } from '@seamline/generator';
 import { buildIngestApp } from '@seamline/ingest';
 import type { Summary } from '@seamline/journeys';
 import { buildMetricsApp } from '@seamline/metrics-api';
-import { createApiKey } from '@seamline/clickhouse';
+import { ANY_SOURCE, createApiKey, verifyApiKey } from '@seamline/clickhouse';
 import { loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
 import { ingestNdjsonFile } from '../ingest-file.ts';
@@ -80,7 +80,13 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   });
   // An admin key for the person running the demo, shown once, as `seamline keys create` would.
   const { key } = await createApiKey(runtime.clickhouse.client, { teams: [], admin: true, pii: true, name: 'demo' });
-  const ingestApp = await buildIngestApp({ publisher: runtime.transport.publisher, logger: runtime.logger });
+  // And a write key for sending events, of any source, as `seamline keys create --write` would.
+  const { key: writeKey } = await createApiKey(runtime.clickhouse.client, { kind: 'write', sources: [ANY_SOURCE], teams: [], admin: false, pii: false, name: 'demo ingest' });
+  const ingestApp = await buildIngestApp({
+    writeKeys: { verify: (presented) => verifyApiKey(runtime.clickhouse.client, presented) },
+    publisher: runtime.transport.publisher,
+    logger: runtime.logger,
+  });
   await metricsApp.listen({ host: '127.0.0.1', port: flags.port });
   await ingestApp.listen({ host: '127.0.0.1', port: flags.ingestPort });
   const params = new URLSearchParams(query).toString();
@@ -88,7 +94,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   console.log(`API key:     ${key}  (admin, this demo only)`);
   console.log(`metric API:  curl -H 'Authorization: Bearer ${key}' 'http://127.0.0.1:${flags.port}/v1/metrics/summary?${params}'`);
   console.log(`API docs:    http://127.0.0.1:${flags.port}/docs`);
-  console.log(`ingest API:  http://127.0.0.1:${flags.ingestPort}/v1/events (POST canonical events)`);
+  console.log(`ingest key:  ${writeKey}  (write, any source, this demo only)`);
+  console.log(`ingest API:  curl -H 'Authorization: Bearer ${writeKey}' -H 'content-type: application/json' --data @events.json http://127.0.0.1:${flags.ingestPort}/v1/events`);
   console.log('serving until interrupted (Ctrl-C)');
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());

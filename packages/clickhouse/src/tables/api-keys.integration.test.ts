@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '@seamline/infra/testing';
 import type { ClickHouse } from '../client.ts';
 import { openTestClickHouse } from '../testing.ts';
-import { API_KEYS_TABLE, createApiKey, findApiKey, hashApiKeySecret, listApiKeys, parseApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
+import { ANY_SOURCE, API_KEYS_TABLE, createApiKey, findApiKey, hashApiKeySecret, listApiKeys, maySend, parseApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
 
 describe('the api_keys_v1 table', () => {
   let clickhouse: ClickHouse;
@@ -25,8 +25,23 @@ describe('the api_keys_v1 table', () => {
     const { keyId } = await createApiKey(clickhouse.client, { teams: [], admin: true, pii: false, name: 'ops' });
     const listed = await listApiKeys(clickhouse.client);
     const admin = listed.find((k) => k.keyId === keyId);
-    expect(admin).toEqual({ keyId, teams: [], admin: true, pii: false, name: 'ops', createdAt: expect.stringMatching(/^\d{4}-.*Z$/), revokedAt: null });
-    for (const key of listed) expect(Object.keys(key).sort()).toEqual(['admin', 'createdAt', 'keyId', 'name', 'pii', 'revokedAt', 'teams']);
+    expect(admin).toEqual({ keyId, kind: 'read', sources: [], teams: [], admin: true, pii: false, name: 'ops', createdAt: expect.stringMatching(/^\d{4}-.*Z$/), revokedAt: null });
+    for (const key of listed) expect(Object.keys(key).sort()).toEqual(['admin', 'createdAt', 'keyId', 'kind', 'name', 'pii', 'revokedAt', 'sources', 'teams']);
+  });
+
+  it('keeps write keys apart: they name sources, see no team, and may send only their sources', async () => {
+    const { key } = await createApiKey(clickhouse.client, { kind: 'write', sources: ['zendesk', ' stripe', 'zendesk'], teams: [], admin: false, pii: false, name: 'feeds' });
+    const stored = await findApiKey(clickhouse.client, key);
+    expect(stored).toMatchObject({ kind: 'write', sources: ['zendesk', 'stripe'], teams: [], admin: false });
+    expect([maySend(stored!, 'zendesk'), maySend(stored!, 'stripe'), maySend(stored!, 'connect')]).toEqual([true, true, false]);
+    const any = await findApiKey(clickhouse.client, (await createApiKey(clickhouse.client, { kind: 'write', sources: [ANY_SOURCE], teams: [], admin: false, pii: false, name: '' })).key);
+    expect(maySend(any!, 'connect')).toBe(true);
+    const reader = await findApiKey(clickhouse.client, (await createApiKey(clickhouse.client, { teams: [], admin: true, pii: false, name: '' })).key);
+    expect(maySend(reader!, 'zendesk')).toBe(false);
+    const write = { kind: 'write' as const, teams: [], admin: false, pii: false, name: '' };
+    await expect(createApiKey(clickhouse.client, { ...write, sources: [] })).rejects.toThrow(/needs at least one source/);
+    await expect(createApiKey(clickhouse.client, { ...write, sources: ['zendesk'], admin: true })).rejects.toThrow(/write key sends events/);
+    await expect(createApiKey(clickhouse.client, { teams: ['t1'], admin: false, pii: false, name: '', sources: ['zendesk'] })).rejects.toThrow(/sources are for write keys/);
   });
 
   it('refuses a revoked key, says it is revoked, and keeps it listed as revoked', async () => {

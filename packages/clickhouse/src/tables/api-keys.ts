@@ -8,9 +8,19 @@ export const API_KEYS_TABLE = 'api_keys_v1';
 // logs) and 256 random bits of secret in base64url (43 characters, may contain `_` and `-`).
 const KEY_FORMAT = /^sl_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-/** What a key may see. */
+/** A read key reads the metric API; a write key sends events to the ingest API. Neither does the other. */
+export type ApiKeyKind = 'read' | 'write';
+
+/** Any source: a write key for every source, present and future. */
+export const ANY_SOURCE = '*';
+
+/** What a key may see, or send. */
 export interface ApiKeyGrant {
-  /** The teams a team key sees; empty for an admin key. */
+  /** Read unless given. */
+  kind?: ApiKeyKind;
+  /** Write keys: the event sources they may send (ANY_SOURCE for any); empty for a read key. */
+  sources?: readonly string[];
+  /** The teams a team key sees; empty for an admin key and a write key. */
   teams: readonly string[];
   /** Sees every team, silo- and organisation-wide figures. */
   admin: boolean;
@@ -22,6 +32,8 @@ export interface ApiKeyGrant {
 
 /** A stored key as people may see it: never its secret or the secret's hash. */
 export interface ApiKey extends ApiKeyGrant {
+  kind: ApiKeyKind;
+  sources: readonly string[];
   keyId: string;
   createdAt: string;
   revokedAt: string | null;
@@ -33,6 +45,8 @@ export type ApiKeyVerdict =
 
 const keyRow = z.object({
   key_id: z.string(),
+  kind: z.enum(['read', 'write']),
+  sources: z.array(z.string()),
   teams: z.array(z.string()),
   admin: z.coerce.number(),
   pii: z.coerce.number(),
@@ -49,6 +63,8 @@ const iso = (value: string) => (value.includes('T') ? new Date(value).toISOStrin
 function toApiKey(row: z.infer<typeof keyRow>): ApiKey {
   return {
     keyId: row.key_id,
+    kind: row.kind,
+    sources: row.sources,
     name: row.name,
     teams: row.teams,
     admin: row.admin === 1,
@@ -69,23 +85,37 @@ export function hashApiKeySecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function checkGrant(grant: ApiKeyGrant): ApiKeyGrant {
+function checkGrant(grant: ApiKeyGrant): ApiKeyGrant & { kind: ApiKeyKind; sources: readonly string[] } {
+  const kind = grant.kind ?? 'read';
   const teams = [...new Set(grant.teams.map((team) => team.trim()))];
+  const sources = [...new Set((grant.sources ?? []).map((source) => source.trim()))];
+  if (kind === 'write') {
+    if (grant.admin || grant.pii || teams.length > 0) throw new Error('api keys: a write key sends events; it sees no team, is no admin key and sees no identifiers');
+    if (sources.length === 0) throw new Error('api keys: a write key needs at least one source it may send (or * for any)');
+    if (sources.some((source) => source === '')) throw new Error('api keys: a source name must not be empty');
+    return { ...grant, kind, sources, teams };
+  }
+  if (sources.length > 0) throw new Error('api keys: sources are for write keys; a read key names teams or is an admin key');
   if (teams.some((team) => team === '')) throw new Error('api keys: a team name must not be empty');
   if (grant.admin && teams.length > 0) throw new Error('api keys: a key is an admin key or a team key, not both');
   if (!grant.admin && teams.length === 0) throw new Error('api keys: a team key needs at least one team');
-  return { ...grant, teams };
+  return { ...grant, kind, sources, teams };
+}
+
+/** Whether a write key may send events of this source. */
+export function maySend(key: Pick<ApiKey, 'kind' | 'sources'>, source: string): boolean {
+  return key.kind === 'write' && (key.sources.includes(ANY_SOURCE) || key.sources.includes(source));
 }
 
 /** Creates a key. The returned `key` is the only copy of the secret: show it once. */
 export async function createApiKey(client: ClickHouseClient, grant: ApiKeyGrant, at = new Date()): Promise<{ keyId: string; key: string }> {
-  const { teams, admin, pii, name } = checkGrant(grant);
+  const { kind, sources, teams, admin, pii, name } = checkGrant(grant);
   const keyId = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const now = at.toISOString();
   await client.insert({
     table: API_KEYS_TABLE,
-    values: [{ key_id: keyId, secret_hash: hashApiKeySecret(secret), teams, admin: admin ? 1 : 0, pii: pii ? 1 : 0, name, created_at: now, revoked_at: null, updated_at: now }],
+    values: [{ key_id: keyId, kind, sources, secret_hash: hashApiKeySecret(secret), teams, admin: admin ? 1 : 0, pii: pii ? 1 : 0, name, created_at: now, revoked_at: null, updated_at: now }],
     format: 'JSONEachRow',
   });
   return { keyId, key: `sl_${keyId}_${secret}` };
@@ -93,7 +123,7 @@ export async function createApiKey(client: ClickHouseClient, grant: ApiKeyGrant,
 
 async function readKeyRow(client: ClickHouseClient, keyId: string): Promise<KeyRow | undefined> {
   const result = await client.query({
-    query: `SELECT key_id, secret_hash, teams, admin, pii, name, created_at, revoked_at, updated_at
+    query: `SELECT key_id, kind, sources, secret_hash, teams, admin, pii, name, created_at, revoked_at, updated_at
             FROM ${API_KEYS_TABLE} FINAL WHERE key_id = {keyId:String}`,
     query_params: { keyId },
     format: 'JSONEachRow',
@@ -124,7 +154,7 @@ export async function findApiKey(client: ClickHouseClient, key: string): Promise
 /** Every key, revoked ones too, oldest first; never a secret or its hash. */
 export async function listApiKeys(client: ClickHouseClient): Promise<ApiKey[]> {
   const result = await client.query({
-    query: `SELECT key_id, teams, admin, pii, name, created_at, revoked_at, updated_at
+    query: `SELECT key_id, kind, sources, teams, admin, pii, name, created_at, revoked_at, updated_at
             FROM ${API_KEYS_TABLE} FINAL ORDER BY created_at, key_id`,
     format: 'JSONEachRow',
   });

@@ -38,7 +38,7 @@ const event = (id: string) => ({
 describe('POST /v1/events', () => {
   it('answers per item and hands on accepted events and dead letters', async () => {
     const sink = collectingPublisher();
-    const app = await buildIngestApp({ publisher: sink.publisher, logger });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: sink.publisher, logger });
     const response = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a'), event('a'), { id: 'b' }] });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1 });
@@ -49,7 +49,7 @@ describe('POST /v1/events', () => {
 
   it('answers 400 for a body that is not JSON and keeps the bytes as a dead letter', async () => {
     const sink = collectingPublisher();
-    const app = await buildIngestApp({ publisher: sink.publisher, logger });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: sink.publisher, logger });
     const response = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: '[{"id":' });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatch(/^body is not valid JSON/);
@@ -57,7 +57,7 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 413 for a batch with too many events and for a body over the limit', async () => {
-    const app = await buildIngestApp({ publisher: collectingPublisher().publisher, logger, maxBatchItems: 2, bodyLimitBytes: 2_000 });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: collectingPublisher().publisher, logger, maxBatchItems: 2, bodyLimitBytes: 2_000 });
     const tooMany = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a'), event('b'), event('c')] });
     expect(tooMany.statusCode).toBe(413);
     expect(tooMany.json().error).toBe('batch has 3 events; at most 2 per request');
@@ -66,7 +66,7 @@ describe('POST /v1/events', () => {
   });
 
   it('counts events by source and result at /metrics', async () => {
-    const app = await buildIngestApp({ publisher: collectingPublisher().publisher, logger, metrics: createMetricsRegistry('ingest') });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: collectingPublisher().publisher, logger, metrics: createMetricsRegistry('ingest') });
     await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a'), event('a'), event('b'), { id: 'x' }] });
     const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(body).toContain('seamline_ingest_events_total{source="http",result="accepted",service="ingest"} 2');
@@ -76,7 +76,7 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 429 with Retry-After beyond the rate limit, and keeps health checks out of it', async () => {
-    const app = await buildIngestApp({ publisher: collectingPublisher().publisher, logger, rateLimitPerMinute: 2 });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: collectingPublisher().publisher, logger, rateLimitPerMinute: 2 });
     const post = () => app.inject({ method: 'POST', url: '/v1/events', payload: [event('a')] });
     expect((await post()).statusCode).toBe(200);
     expect((await post()).statusCode).toBe(200);
@@ -88,7 +88,7 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 503 with Retry-After when events cannot be stored, accepting nothing', async () => {
-    const app = await buildIngestApp({ publisher: collectingPublisher(true).publisher, logger });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: collectingPublisher(true).publisher, logger });
     const response = await app.inject({ method: 'POST', url: '/v1/events', payload: [event('a')] });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
@@ -97,7 +97,7 @@ describe('POST /v1/events', () => {
 
   it(`answers every random body with 200, 400 or 413, and accounts for each item once (${RUNS} cases)`, async () => {
     const sink = collectingPublisher();
-    const app = await buildIngestApp({ publisher: sink.publisher, logger, rateLimitPerMinute: 0, maxBatchItems: 50 });
+    const app = await buildIngestApp({ writeKeys: 'off', publisher: sink.publisher, logger, rateLimitPerMinute: 0, maxBatchItems: 50 });
     // Events with any field dropped or given any JSON value, beside anything JSON at all.
     const field = fc.constantFrom('id', 'type', 'occurredAt', 'source', 'customer', 'contactId', 'queue', 'channel', 'direction', 'attributes', 'reason');
     const broken = fc.tuple(fc.string({ maxLength: 12 }), fc.array(fc.tuple(field, fc.option(fc.jsonValue(), { nil: undefined })), { maxLength: 3 })).map(([id, changes]) => {

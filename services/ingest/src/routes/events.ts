@@ -1,9 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { maySend, parseApiKey, type ApiKey } from '@seamline/clickhouse';
+import { keyChecker, type KeyVerdict } from '@seamline/http';
 import { unavailable, type EventPublisher } from '../publisher.ts';
 import type { IngestTelemetry } from '../telemetry.ts';
-import { splitBody, takeIn } from '../intake.ts';
+import { splitBody, takeIn, type RawItem } from '../intake.ts';
+
+/** How the ingest API checks write keys: against the stored keys, or not at all ('off'). */
+export type WriteKeys = 'off' | { verify: (key: string) => Promise<KeyVerdict<ApiKey>>; ttlMs?: number };
+
+/** How long a key's verdict is reused; a revoked key is refused within it. */
+export const WRITE_KEY_TTL_MS = 10_000;
 
 export interface EventsRouteOptions {
+  writeKeys: WriteKeys;
   publisher: EventPublisher;
   maxBatchItems: number;
   telemetry: IngestTelemetry;
@@ -29,13 +38,50 @@ const problem = {
 } as const;
 
 /**
+ * The key a request must present, checked before its body is read: 401 without a valid key, 403
+ * for a read key. A known key keeps working while the key store cannot be asked.
+ */
+function writeKeyHook(writeKeys: WriteKeys, keys: WeakMap<FastifyRequest, ApiKey>) {
+  if (writeKeys === 'off') return undefined;
+  const check = keyChecker({ verify: writeKeys.verify, wellFormed: (key) => parseApiKey(key) !== undefined, ttlMs: writeKeys.ttlMs ?? WRITE_KEY_TTL_MS, staleIfError: true });
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const apiKey = await check(request, reply).catch((error: unknown) => {
+      request.log.error({ err: error }, 'write key could not be checked');
+      void reply.code(503).header('retry-after', '5').send({ error: 'the write key could not be checked now; nothing was stored, retry later' });
+      return undefined;
+    });
+    if (!apiKey) return reply;
+    if (apiKey.kind !== 'write') {
+      return reply.code(403).send({ error: `key ${apiKey.keyId} is a read key of the metric API: sending events needs a write key (\`seamline keys create --write --source S\`)` });
+    }
+    keys.set(request, apiKey);
+  };
+}
+
+/** Items whose source the key may not send, as "source (items i, j)"; empty when every item may be sent. */
+function forbiddenSources(items: readonly RawItem[], key: ApiKey | undefined): string[] {
+  if (!key) return [];
+  const forbidden = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const value = 'value' in item ? item.value : undefined;
+    const source = typeof value === 'object' && value !== null ? (value as { source?: unknown }).source : undefined;
+    if (typeof source === 'string' && !maySend(key, source)) forbidden.set(source, [...(forbidden.get(source) ?? []), index]);
+  });
+  return [...forbidden].map(([source, at]) => `"${source}" (item${at.length > 1 ? 's' : ''} ${at.slice(0, 5).join(', ')}${at.length > 5 ? ', ...' : ''})`);
+}
+
+/**
  * POST /v1/events: canonical events as a JSON array (or one object) or NDJSON. Answers per item,
- * and only after Kafka acknowledged the accepted events and the dead letters.
+ * and only after Kafka acknowledged the accepted events and the dead letters. Needs a write key
+ * for the sources of its events; a refused request stores nothing, not even a dead letter.
  */
 export async function eventsRoute(app: FastifyInstance, options: EventsRouteOptions): Promise<void> {
+  const keys = new WeakMap<FastifyRequest, ApiKey>();
+  const onRequest = writeKeyHook(options.writeKeys, keys);
   app.post(
     '/v1/events',
     {
+      ...(onRequest && { onRequest }),
       schema: {
         response: {
           200: {
@@ -49,6 +95,8 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
             },
           },
           400: problem,
+          401: problem,
+          403: problem,
           413: problem,
           503: problem,
         },
@@ -72,6 +120,11 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
         return reply.code(413).send({ error: `batch has ${items.length} events; at most ${options.maxBatchItems} per request` });
       }
       if (items.length === 0) return reply.code(400).send({ error: 'body holds no events' });
+      const key = keys.get(request);
+      const forbidden = forbiddenSources(items, key);
+      if (key && forbidden.length > 0) {
+        return reply.code(403).send({ error: `key ${key.keyId} may send events of ${key.sources.join(', ')} only; this request has events of ${forbidden.join(', ')}; nothing was stored` });
+      }
       const intake = takeIn(items, 'http', { blockedIdentifiers: options.blockedIdentifiers });
       try {
         await options.publisher.publish(intake.events, intake.deadLetters);

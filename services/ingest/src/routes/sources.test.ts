@@ -47,7 +47,7 @@ async function appWithSink() {
     },
     ready: async () => true,
   };
-  const app = await buildIngestApp({ publisher, logger, rateLimitPerMinute: 0, sourceSecrets: secrets, translatorOptions: { zendeskGroups: { '360011': 'Billing Tier 1' } } });
+  const app = await buildIngestApp({ writeKeys: 'off', publisher, logger, rateLimitPerMinute: 0, sourceSecrets: secrets, translatorOptions: { zendeskGroups: { '360011': 'Billing Tier 1' } } });
   return { app, published };
 }
 

@@ -114,6 +114,13 @@ describe('the metric API with API keys required', () => {
     );
   }, 600_000);
 
+  it('answers 403 to a write key of the ingest API: it may send events, not read figures', async () => {
+    const { key } = await createApiKey(clickhouse.client, { kind: 'write', sources: ['*'], teams: [], admin: false, pii: false, name: 'ingest' });
+    const response = await get(`/v1/metrics/summary?${period}`, key);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error).toMatch(/is a write key: it may send events to the ingest API, not read figures/);
+  });
+
   it('takes the key from X-API-Key as well', async () => {
     const response = await app.inject({ method: 'GET', url: `/v1/metrics/summary?${period}&team=t1`, headers: { 'x-api-key': keys.t1 } });
     expect(response.statusCode).toBe(200);

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { hashApiKeySecret, parseApiKey } from '@seamline/clickhouse';
-import { createKeyCache } from './key-cache.ts';
-import { presentedKey } from './plugin.ts';
+import { createKeyCache, presentedKey } from '@seamline/http';
 
 const secret = 'Ab_-0123456789abcdefghijklmnopqrstuvwxyzABC'; // 43 base64url characters, `_` and `-` included
 const key = `sl_0123456789abcdef_${secret}`;
@@ -68,6 +67,31 @@ describe('the key lookup cache', () => {
     now = 10_000;
     await cached('a');
     expect(calls).toEqual(['a', 'a']);
+  });
+
+  it('keeps the last verdict of a key while the store cannot be asked, with staleIfError, and only then', async () => {
+    let now = 0;
+    let down = false;
+    const calls: string[] = [];
+    const lookup = async (k: string) => {
+      calls.push(k);
+      if (down) throw new Error('store unreachable');
+      return `verdict for ${k}`;
+    };
+    const stale = createKeyCache(lookup, 1_000, { now: () => now, staleIfError: true });
+    const strict = createKeyCache(lookup, 1_000, { now: () => now });
+    await stale('a');
+    await strict('a');
+    down = true;
+    now = 5_000;
+    expect(await stale('a')).toBe('verdict for a');
+    await expect(strict('a')).rejects.toThrow('store unreachable');
+    // A key never verified is not let in.
+    await expect(stale('b')).rejects.toThrow('store unreachable');
+    down = false;
+    now = 10_000;
+    expect(await stale('a')).toBe('verdict for a');
+    expect(calls.filter((k) => k === 'a')).toHaveLength(5);
   });
 
   it('shares one lookup between concurrent requests with the same key', async () => {

@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { parseApiKey, verifyApiKey, type ApiKeyVerdict } from '@seamline/clickhouse';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseApiKey, verifyApiKey } from '@seamline/clickhouse';
+import { keyChecker } from '@seamline/http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { createKeyCache } from './key-cache.ts';
 import { UNRESTRICTED } from './principal.ts';
 
 export type AuthMode = 'required' | 'off';
@@ -24,9 +24,6 @@ export interface AuthOptions {
 
 export const DEFAULT_KEY_CACHE_TTL_MS = 10_000;
 
-const CREATE_HINT = 'create one with `seamline keys create`';
-const MISSING_KEY = `missing API key: send "Authorization: Bearer <key>" (${CREATE_HINT})`;
-
 // The API's own routes; /healthz, /readyz, /docs and /dashboard stay open.
 const PROTECTED_PATH = /^\/v1(?:[/?]|$)/;
 
@@ -37,31 +34,6 @@ const PROTECTED_PATH = /^\/v1(?:[/?]|$)/;
  */
 function isProtected(request: FastifyRequest): boolean {
   return PROTECTED_PATH.test(request.routeOptions.url ?? '') || PROTECTED_PATH.test(request.url);
-}
-
-/** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-export function presentedKey(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization?.trim();
-  const bearer = authorization && /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (bearer) return bearer[1];
-  const header = request.headers['x-api-key'];
-  const key = (Array.isArray(header) ? header[0] : header)?.trim();
-  return key ? key : undefined;
-}
-
-function refusal(verdict: Extract<ApiKeyVerdict, { ok: false }>): string {
-  switch (verdict.reason) {
-    case 'malformed':
-      return `invalid API key: not in the form "sl_<id>_<secret>" that \`seamline keys create\` prints`;
-    case 'unknown':
-      return `unknown API key: no key matches it (${CREATE_HINT})`;
-    case 'revoked':
-      return `revoked API key: key ${verdict.keyId ?? ''} was revoked; ask an admin for a new one (${CREATE_HINT})`;
-  }
-}
-
-function deny(reply: FastifyReply, error: string): FastifyReply {
-  return reply.code(401).header('www-authenticate', 'Bearer realm="seamline"').send({ error });
 }
 
 /**
@@ -77,16 +49,15 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     });
     return;
   }
-  const lookup = createKeyCache((key) => verifyApiKey(options.clickhouse, key), options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS);
+  const check = keyChecker({ verify: (key) => verifyApiKey(options.clickhouse, key), wellFormed: (key) => parseApiKey(key) !== undefined, ttlMs: options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS });
   app.addHook('onRequest', async (request, reply) => {
     if (!isProtected(request)) return;
-    const key = presentedKey(request);
-    if (key === undefined) return deny(reply, MISSING_KEY);
-    // A key that cannot be one of ours costs no lookup and takes no room in the cache.
-    if (!parseApiKey(key)) return deny(reply, refusal({ ok: false, reason: 'malformed' }));
-    const verdict = await lookup(key);
-    if (!verdict.ok) return deny(reply, refusal(verdict));
-    const { keyId, admin, teams, pii } = verdict.apiKey;
+    const apiKey = await check(request, reply);
+    if (!apiKey) return reply;
+    if (apiKey.kind !== 'read') {
+      return reply.code(403).send({ error: `key ${apiKey.keyId} is a write key: it may send events to the ingest API, not read figures; use a read key (\`seamline keys create --team T\` or --admin)` });
+    }
+    const { keyId, admin, teams, pii } = apiKey;
     request.principal = { keyId, admin, teams, pii };
   });
 }
