@@ -41,6 +41,7 @@ COPY --from=deps /app /app
 COPY tsconfig.base.json ./
 COPY packages packages
 COPY services services
+COPY infra/host-ports infra/host-ports
 # Sources stay root-owned and read-only to the service; tsx caches in the user's temp dir.
 USER node
 EXPOSE 8080 8081 8082 8083

@@ -32,7 +32,7 @@ const serviceEnvSchemas: Record<string, z.ZodType> = {
   alerts: alertsEnv,
 };
 /** What a deployment must set: Compose refuses to start without it. */
-const required = { CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret' };
+const required = { CLICKHOUSE_PASSWORD: 'services-secret', CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret' };
 const defaults = readComposeFile(composePath, required);
 const custom = readComposeFile(composePath, { ...required, INGEST_PORT: '9181', METRICS_API_PORT: '9180', KAFKA_TOPIC_PREFIX: 'acme.' });
 
@@ -61,8 +61,12 @@ describe('infra/docker-compose.yml', () => {
     expect(errors.some((error) => error.includes('/services/stitcher/depends_on'))).toBe(true);
   });
 
-  it('refuses to start without the analyst password, and mounts the read-only analyst user', () => {
-    expect(() => readComposeFile(composePath)).toThrow(/CLICKHOUSE_ANALYST_PASSWORD/);
+  it('refuses to start without either password, and mounts the read-only analyst user', () => {
+    expect(() => readComposeFile(composePath, { CLICKHOUSE_PASSWORD: 'x' })).toThrow(/set CLICKHOUSE_ANALYST_PASSWORD/);
+    expect(() => readComposeFile(composePath, { CLICKHOUSE_ANALYST_PASSWORD: 'x' })).toThrow(/set CLICKHOUSE_PASSWORD/);
+    expect(() => readComposeFile(composePath, { CLICKHOUSE_PASSWORD: '', CLICKHOUSE_ANALYST_PASSWORD: 'x' })).toThrow(/set CLICKHOUSE_PASSWORD/);
+    // No password has a default (KAFKA_SASL_PASSWORD is empty unless SASL is used).
+    expect(readFileSync(composePath, 'utf8')).not.toMatch(/PASSWORD:-[^}]/);
     const clickhouse = service(defaults, 'clickhouse');
     expect(environment(clickhouse).CLICKHOUSE_ANALYST_PASSWORD).toBe('analyst-secret');
     const mount = (clickhouse.volumes ?? []).map(String).find((volume) => volume.includes('users.d/analyst.xml'))!;
@@ -96,7 +100,36 @@ describe('infra/docker-compose.yml', () => {
     const ingest = loadConfig('ingest', ingestEnv, environment(service(custom, 'ingest')));
     expect(ingest.PORT).toBe(9181);
     expect(ingest.KAFKA_TOPIC_PREFIX).toBe('acme.');
-    expect(service(custom, 'ingest').ports).toEqual(['9181:9181']);
+    expect(service(custom, 'ingest').ports).toEqual(['127.0.0.1:9181:9181']);
+  });
+
+  it('publishes only on loopback unless SEAMLINE_BIND opens it, and Kafka and ClickHouse only with the host-ports profile', () => {
+    const open = readComposeFile(composePath, { ...required, SEAMLINE_BIND: '0.0.0.0' });
+    for (const [name, current] of Object.entries(defaults.services)) {
+      for (const port of current.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      for (const port of open.services[name]?.ports ?? []) expect(port, name).toMatch(/^0\.0\.0\.0:\d+:\d+$/);
+    }
+    expect(service(defaults, 'kafka').ports ?? []).toEqual([]);
+    expect(service(defaults, 'clickhouse').ports ?? []).toEqual([]);
+    const published = Object.entries(defaults.services).filter(([, current]) => (current.ports ?? []).length > 0);
+    const forwarders = published.filter(([, current]) => JSON.stringify(current.command ?? []).includes('forward.mjs'));
+    expect(forwarders.map(([name, current]) => [name, current.profiles])).toEqual([
+      ['kafka-host-port', ['host-ports']],
+      ['clickhouse-host-port', ['host-ports']],
+    ]);
+    expect(forwarders.map(([, current]) => environment(current).TARGET)).toEqual(['kafka:9094', 'clickhouse:8123']);
+    expect(existsSync(join(root, 'infra/host-ports/forward.mjs'))).toBe(true);
+  });
+
+  it('passes every setting a service reads through from the host', () => {
+    // Not settings of a deployment: the embedded engine's directory (a deployment has a ClickHouse server).
+    const notPassed = new Set(['SEAMLINE_DATA_DIR']);
+    for (const [name, schema] of Object.entries(serviceEnvSchemas)) {
+      const keys = Object.keys((schema as z.ZodObject).shape);
+      const given = Object.keys(environment(service(defaults, name)));
+      const missing = keys.filter((key) => !notPassed.has(key) && !given.includes(key));
+      expect(missing, `${name}: settings its config reads that the compose file does not pass`).toEqual([]);
+    }
   });
 
   it('reads every setting as ${VAR:-default}, each documented with that default in compose.env.example', () => {
