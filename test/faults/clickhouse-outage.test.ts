@@ -36,6 +36,9 @@ async function freePort(): Promise<number> {
 }
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+/** Every sample of a metric whose labels include `labels`, e.g. topic="x". */
+const samples = (text: string, name: string, labels: string) =>
+  [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([\\d.e+-]+)$`, 'gm'))].filter((m) => m[1]!.includes(labels)).map((m) => Number(m[2]));
 
 describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s mid-stream`, () => {
   const stack = testStack();
@@ -117,6 +120,16 @@ describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s mid-stream`, () => {
     }
     const lagAtEnd = await lag();
     expect(lagAtEnd, 'events waited in Kafka while ClickHouse was away').toBeGreaterThan(0);
+    // The stitcher's gauges say so: messages waiting per partition of its topics, and how old
+    // the newest stored event is (it stops moving while nothing is stored).
+    const during = await (await fetch(`${stitcherBase}/metrics`)).text();
+    const waiting = samples(during, 'seamline_consumer_lag_messages', `group="${groupId}",topic="${topics.raw}"`);
+    expect(waiting.length, 'a lag sample per partition of the raw topic').toBeGreaterThan(0);
+    expect(Math.max(...waiting)).toBeGreaterThan(0);
+    expect(samples(during, 'seamline_consumer_lag_messages', `topic="${topics.deadLetter}"`).length).toBeGreaterThan(0);
+    const eventAgeDuring = Math.min(...samples(during, 'seamline_event_time_lag_seconds', `topic="${topics.raw}"`));
+    expect(eventAgeDuring).toBeGreaterThan(0);
+    expect(during).toMatch(/^seamline_build_info\{[^}]*version="[^"]+"[^}]*\} 1$/m);
     expect(sawFailing, 'the stitcher reported the failing batch').toBe(true);
     expect(sawNotReady, 'the stitcher was not ready while ClickHouse was away').toBe(true);
     const retries = metric(await (await fetch(`${stitcherBase}/metrics`)).text(), 'seamline_stitcher_batch_retries_total');
@@ -131,7 +144,10 @@ describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s mid-stream`, () => {
     await waitFor('the lag to drain', async () => (await lag()) === 0, 120_000).catch(withOutput);
     const drainedMs = Date.now() - backAt;
     expect((await fetch(`${stitcherBase}/readyz`)).status).toBe(200);
-    expect(metric(await (await fetch(`${stitcherBase}/metrics`)).text(), 'seamline_stitcher_batch_failing')).toBe(0);
+    const after = await (await fetch(`${stitcherBase}/metrics`)).text();
+    expect(metric(after, 'seamline_stitcher_batch_failing')).toBe(0);
+    // Newer events stored since: the newest stored event is younger than during the outage.
+    expect(Math.min(...samples(after, 'seamline_event_time_lag_seconds', `topic="${topics.raw}"`))).toBeLessThan(eventAgeDuring);
     stitcher.child.kill('SIGTERM');
     expect(await stitcher.exited).toBe(0);
 

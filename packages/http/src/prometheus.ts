@@ -1,13 +1,24 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** A service's own metrics registry: process metrics (memory, CPU, event loop) labelled with the service. */
+/** The version of the workspaces (they are versioned together), as their manifests give it. */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * A service's own metrics registry: process metrics (memory, CPU, event loop) labelled with the
+ * service, and seamline_build_info (always 1) naming the version and the Node.js it runs on.
+ */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  new Gauge({ name: 'seamline_build_info', help: 'Always 1: the version running and its Node.js', labelNames: ['version', 'node'], registers: [registry] }).set(
+    { version: VERSION, node: process.version },
+    1,
+  );
   return registry;
 }
 

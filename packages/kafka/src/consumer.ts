@@ -121,26 +121,23 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   };
 }
 
-/** Messages not yet consumed by a group, summed over partitions (the consumer lag). */
-export async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+/** Messages of each partition of `topic` the group has not committed yet (from the start of the log when it committed none). */
+export async function consumerLagByPartition(kafka: Kafka, groupId: string, topic: string): Promise<{ partition: number; lag: number }[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const committedByPartition = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
-    );
-    let lag = 0n;
-    for (const end of ends) {
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const committedByPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    return ends.map((end) => {
       const done = committedByPartition.get(end.partition) ?? -1n;
-      const start = BigInt(end.low);
-      lag += BigInt(end.high) - (done < 0n ? start : done);
-    }
-    return Number(lag);
+      return { partition: end.partition, lag: Number(BigInt(end.high) - (done < 0n ? BigInt(end.low) : done)) };
+    });
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Messages of `topic` the group has not committed yet, over all partitions. */
+export async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  return (await consumerLagByPartition(kafka, groupId, topic)).reduce((sum, { lag }) => sum + lag, 0);
 }

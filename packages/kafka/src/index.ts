@@ -2,6 +2,7 @@ export { createKafka, ensureTopics, kafkaSettingsFromEnv, RAW_PARTITIONS, type K
 export { createEventProducer, type EventProducer, type OutgoingMessage } from './producer.ts';
 export {
   consumerLag,
+  consumerLagByPartition,
   startBatchConsumer,
   type BatchConsumer,
   type BatchConsumerOptions,

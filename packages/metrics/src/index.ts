@@ -7,3 +7,4 @@ export { figuresOf, summaryFromTables, teamsFromTables, transitionsFromTables, t
 export { readStoredState, tablesVerdict, verdictOf, type StoredState, type TablesVerdict } from './freshness.ts';
 export { orgMapFromFile, type OrgMapSource } from './org-map-source.ts';
 export { unmappedQueues, unmappedQueuesSchema, type UnmappedQueues } from './unmapped-queues.ts';
+export { registerTablesFreshness } from './telemetry.ts';

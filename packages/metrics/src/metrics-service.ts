@@ -145,6 +145,10 @@ export function createMetricsService(
         report,
       );
     },
+    /** The journey model version of the org map and windows in force (what exact tables hold). */
+    modelVersion(): string {
+      return journeyModelVersion(orgMap(), windows.repeatWindowMs, windows.billingWindowMs, windows.maxIdentifiers);
+    },
     /** Where the figures of the last answered request came from; undefined before the first. */
     source(): MetricSource | undefined {
       return lastSource;

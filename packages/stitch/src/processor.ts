@@ -13,9 +13,18 @@ export interface BatchOutcome {
   deadLetters: number;
 }
 
+/** The newest occurredAt (epoch ms) of the events a batch holds from one topic partition. */
+export interface PartitionEventTime {
+  topic: string;
+  partition: number;
+  newestMs: number;
+}
+
 /** A batch prepared: what it does is known, and its writes follow those of the batch before. */
 export interface StagedBatch {
   outcome: BatchOutcome;
+  /** Per topic partition of its messages, the newest occurredAt of its events (event-time lag). */
+  eventTimes?: PartitionEventTime[];
   /** Settles once ClickHouse acknowledged every write of the batch; rejects if one failed, or one of the batch before. */
   written: Promise<void>;
 }
@@ -158,13 +167,19 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
     return { outcome, written };
   }
 
-  function decodeAll(messages: IncomingMessage[]): [CanonicalEvent[], DeadLetter[]] {
+  function decodeAll(messages: IncomingMessage[], eventTimes?: Map<string, PartitionEventTime>): [CanonicalEvent[], DeadLetter[]] {
     const events: CanonicalEvent[] = [];
     const letters: DeadLetter[] = [];
     for (const message of messages) {
       const decoded = decode(message, options);
-      if (decoded.kind === 'event') events.push(decoded.event);
-      else letters.push(decoded.letter);
+      if (decoded.kind === 'event') {
+        events.push(decoded.event);
+        const key = `${message.topic}\u0000${message.partition}`;
+        const at = Date.parse(decoded.event.occurredAt);
+        const kept = eventTimes?.get(key);
+        if (!kept) eventTimes?.set(key, { topic: message.topic, partition: message.partition, newestMs: at });
+        else if (at > kept.newestMs) kept.newestMs = at;
+      } else letters.push(decoded.letter);
     }
     return [events, letters];
   }
@@ -177,7 +192,11 @@ export function createBatchProcessor(client: ClickHouseClient, logger: Logger, p
   }
 
   /** Prepares the batch and starts its writes after those of the batch before (see StagedBatch). */
-  processBatch.staged = (messages: IncomingMessage[]): Promise<StagedBatch> => stageDecoded(...decodeAll(messages));
+  processBatch.staged = async (messages: IncomingMessage[]): Promise<StagedBatch> => {
+    const eventTimes = new Map<string, PartitionEventTime>();
+    const staged = await stageDecoded(...decodeAll(messages, eventTimes));
+    return { ...staged, eventTimes: [...eventTimes.values()] };
+  };
   /**
    * The same for events validated in this process with the same rules (the embedded mode,
    * whose ingest validates them): no round trip through message bytes.

@@ -3,7 +3,7 @@ import { createEventProducer, eventMessage, startBatchConsumer, type Topics } fr
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@seamline/log';
 import type { JourneyRefresher } from './journey-refresh.ts';
-import { createBatchProcessor, createLinker, type BatchOutcome, type ProcessorOptions } from './processor.ts';
+import { createBatchProcessor, createLinker, type BatchOutcome, type PartitionEventTime, type ProcessorOptions } from './processor.ts';
 
 export interface StitcherOptions {
   kafka: Kafka;
@@ -20,8 +20,8 @@ export interface StitcherOptions {
   /** Told of each failed attempt at a batch, and of the success after them (metrics). */
   onRetry?: () => void;
   onRecovered?: () => void;
-  /** Told of each batch stored (metrics, logs). */
-  onBatch?: (messages: number, seconds: number, outcome: BatchOutcome) => void;
+  /** Told of each batch stored (metrics, logs), with the newest occurredAt it stored per topic partition. */
+  onBatch?: (messages: number, seconds: number, outcome: BatchOutcome, eventTimes: readonly PartitionEventTime[]) => void;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function startStitcher(options: StitcherOptions) {
       const started = performance.now();
       const staged = await processBatch.staged(messages);
       return {
-        written: staged.written.then(() => options.onBatch?.(messages.length, (performance.now() - started) / 1000, staged.outcome)),
+        written: staged.written.then(() => options.onBatch?.(messages.length, (performance.now() - started) / 1000, staged.outcome, staged.eventTimes ?? [])),
       };
     },
   });

@@ -6,6 +6,7 @@ import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
 import type { OrgMap } from '@seamline/journeys';
 import { TOPICS, type IncomingMessage } from '@seamline/kafka';
+import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
@@ -14,6 +15,8 @@ import { slackMessageSchema } from './messages.ts';
 import { createWebhookNotifier } from './notify.ts';
 import { parseAlertRules } from './rules.ts';
 import { runAlertsOnce, type AlertsDeps } from './run.ts';
+import { buildAlertsApp } from './app.ts';
+import { alertsTelemetry } from './telemetry.ts';
 
 const logger = createLogger({ service: 'alerts-test', level: 'silent', pretty: false });
 const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
@@ -233,5 +236,27 @@ describe('the weekly digest', () => {
     expect(JSON.stringify(bodies[1])).toContain('3 contacts, 0 handoffs');
     const log = await readAlertLog(clickhouse.client, { kind: 'digest', periodKey: week.toISOString() });
     expect(log.map((row) => row.scope_key)).toEqual(['team:billing-t1', 'team:support-frontline']);
+  });
+});
+
+describe('the alerts /metrics', () => {
+  it('counts rule evaluations by status, says when the rules last ran, how fresh the tables are, and the build', async () => {
+    const registry = createMetricsRegistry('alerts');
+    const telemetry = alertsTelemetry(registry, clickhouse.client, metrics);
+    const now = new Date('2026-03-20T12:00:00Z');
+    const report = await runAlertsOnce(deps(rulesTo('metrics-rule', '/metrics-rule')), now);
+    telemetry.run(report, now);
+    const app = buildAlertsApp({ clickhouse: clickhouse.client, logger, scheduling: () => true, registry });
+    try {
+      const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      const status = report.rules[0]!.status;
+      expect(body).toContain(`seamline_alerts_rule_evaluations_total{status="${status}",service="alerts"} 1`);
+      expect(body).toContain(`seamline_alerts_last_run_timestamp_seconds{service="alerts"} ${now.getTime() / 1000}`);
+      expect(body).toMatch(/^seamline_tables_model_current\{service="alerts"\} 1$/m);
+      expect(body).toMatch(/^seamline_tables_latest_event_age_seconds\{service="alerts"\} [\d.]+$/m);
+      expect(body).toMatch(/^seamline_build_info\{[^}]*\} 1$/m);
+    } finally {
+      await app.close();
+    }
   });
 });

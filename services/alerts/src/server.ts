@@ -1,7 +1,9 @@
 import { journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
+import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import { createMetricsService, orgMapFromFile } from '@seamline/metrics';
+import { alertsTelemetry } from './telemetry.ts';
 import { buildAlertsApp } from './app.ts';
 import { loadAlertsConfig } from './env.ts';
 import { createWebhookNotifier } from './notify.ts';
@@ -40,11 +42,15 @@ const metrics = createMetricsService(
 );
 const notifier = createWebhookNotifier({ logger });
 
+const registry = createMetricsRegistry('alerts');
+const telemetry = alertsTelemetry(registry, clickhouse.client, metrics);
+
 const scheduler = startScheduler({
   intervalMs: config.ALERT_INTERVAL,
   logger,
   run: async (now) => {
     const report = await runAlertsOnce({ client: clickhouse.client, metrics, rules, notifier, logger }, now);
+    telemetry.run(report, now);
     // A run that sent nothing and failed at nothing is routine: debug, not a line every 5 minutes.
     const eventful = report.digests.length > 0 || report.rules.some((r) => r.message !== undefined || r.status === 'failed');
     logger[eventful ? 'info' : 'debug']({ at: now.toISOString(), ...report }, 'alerts evaluated');
@@ -59,7 +65,7 @@ process.on('SIGHUP', () => {
   void orgMap.reload().catch(() => {});
 });
 
-const app = buildAlertsApp({ clickhouse: clickhouse.client, logger, scheduling: scheduler.running });
+const app = buildAlertsApp({ clickhouse: clickhouse.client, logger, scheduling: scheduler.running, registry });
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info({ intervalMs: config.ALERT_INTERVAL }, 'alerts scheduling');
 

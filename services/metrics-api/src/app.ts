@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createHttpApp, registerHealthRoutes } from '@seamline/http';
+import { createHttpApp, registerHealthRoutes, registerPrometheus, type Registry } from '@seamline/http';
 import type { Logger } from '@seamline/log';
-import type { MetricsService } from '@seamline/metrics';
+import { registerTablesFreshness, type MetricsService } from '@seamline/metrics';
 import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/org.ts';
 import { registerAuth, type AuthMode } from './auth/plugin.ts';
@@ -22,6 +22,8 @@ export interface MetricsAppOptions {
   logger: Logger;
   /** 'required': every /v1 request needs an API key (the server's default); 'off': open (tests, tools). */
   auth?: AuthMode;
+  /** Prometheus registry: serves /metrics (request latency, the tables' freshness). */
+  registry?: Registry;
 }
 
 export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
@@ -49,6 +51,10 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
   await registerOpenApi(app); // collects every route registered after it, /docs serves the document
   await registerCaching(app);
   registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
+  if (options.registry) {
+    registerPrometheus(app, options.registry);
+    registerTablesFreshness(options.registry, options.clickhouse, () => options.metrics.modelVersion());
+  }
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(orgRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
   await app.register(teamRoutes, { clickhouse: options.clickhouse, metrics: options.metrics });

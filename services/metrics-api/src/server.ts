@@ -1,5 +1,6 @@
 import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
+import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp } from './app.ts';
 import { loadMetricsApiConfig } from './env.ts';
@@ -12,7 +13,14 @@ const orgMap = await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger).catch((erro
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
 const metrics = createMetricsService(clickhouse.client, orgMap.current, journeyWindows(config));
-const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: orgMap.current, logger, auth: config.METRICS_API_AUTH });
+const app = await buildMetricsApp({
+  clickhouse: clickhouse.client,
+  metrics,
+  orgMap: orgMap.current,
+  logger,
+  auth: config.METRICS_API_AUTH,
+  registry: createMetricsRegistry('metrics-api'),
+});
 // SIGHUP re-reads the org map without a restart; a broken file leaves the current map in force.
 process.on('SIGHUP', () => void orgMap.reload().catch(() => {}));
 await app.listen({ host: config.HOST, port: config.PORT });

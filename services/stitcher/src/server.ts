@@ -1,6 +1,6 @@
 import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
-import { consumerLag, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
+import { consumerLagByPartition, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
 import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
 import { stitcherTelemetry } from './telemetry.ts';
@@ -58,8 +58,8 @@ const stitcher = await startStitcher({
   },
   onRetry: () => telemetry.retry(),
   onRecovered: () => telemetry.recovered(),
-  onBatch: (messages, seconds, outcome) => {
-    telemetry.batch(messages, seconds, outcome);
+  onBatch: (messages, seconds, outcome, eventTimes) => {
+    telemetry.batch(messages, seconds, outcome, eventTimes);
     logger.info({ messages, ...outcome }, 'batch');
   },
 });
@@ -72,11 +72,21 @@ const app = buildStitcherApp({
   kafkaReachable: async () => (await admin.describeCluster()).brokers.length > 0,
   metrics,
 });
-// Consumer lag for Prometheus, every 15 s.
+// Consumer lag for Prometheus, every 15 s: every topic of the group, and the linker's topic.
+const lagged: [group: string, topic: string][] = [
+  [config.STITCHER_GROUP_ID, topics.raw],
+  [config.STITCHER_GROUP_ID, topics.deadLetter],
+  ...(config.STITCHER_LINKING === 'topic' ? [[`${config.STITCHER_GROUP_ID}-linker`, topics.stitched] as [string, string]] : []),
+];
 const lagTimer = setInterval(() => {
-  consumerLag(kafka, config.STITCHER_GROUP_ID, topics.raw)
-    .then((lag) => telemetry.lag(topics.raw, lag))
-    .catch((error: Error) => logger.warn({ error: error.message }, 'consumer lag not read'));
+  for (const [group, topic] of lagged) {
+    consumerLagByPartition(kafka, group, topic)
+      .then((partitions) => {
+        telemetry.partitionLag(group, topic, partitions);
+        if (group === config.STITCHER_GROUP_ID) telemetry.lag(topic, partitions.reduce((sum, { lag }) => sum + lag, 0));
+      })
+      .catch((error: Error) => logger.warn({ err: error, topic }, 'consumer lag not read'));
+  }
 }, 15_000);
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info({ groupId: config.STITCHER_GROUP_ID }, 'stitcher consuming');

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from '@seamline/http';
 import type { DeadLetter } from '@seamline/schemas';
-import type { BatchOutcome } from '@seamline/stitch';
+import type { BatchOutcome, PartitionEventTime } from '@seamline/stitch';
 
 /** What the stitcher reports to Prometheus: batches, their outcome and time, dead letters, lag. */
 export function stitcherTelemetry(registry: Registry) {
@@ -44,8 +44,30 @@ export function stitcherTelemetry(registry: Registry) {
     labelNames: ['topic'],
     registers: [registry],
   });
+  const partitionLag = new Gauge({
+    name: 'seamline_consumer_lag_messages',
+    help: 'Messages of each topic partition not yet committed, by consumer group (the stitchers, and their linker)',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+  });
+  // Newest occurredAt stored per topic partition; the lag is taken at each scrape, so it grows while nothing arrives.
+  const newest = new Map<string, PartitionEventTime>();
+  new Gauge({
+    name: 'seamline_event_time_lag_seconds',
+    help: 'Now minus the newest occurredAt this stitcher stored, per topic and partition',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+    collect() {
+      const now = Date.now();
+      for (const { topic, partition, newestMs } of newest.values()) this.set({ topic, partition: String(partition) }, Math.max(0, (now - newestMs) / 1000));
+    },
+  });
   return {
-    batch(messages: number, seconds: number, outcome: BatchOutcome) {
+    batch(messages: number, seconds: number, outcome: BatchOutcome, eventTimes: readonly PartitionEventTime[] = []) {
+      for (const time of eventTimes) {
+        const key = `${time.topic}\u0000${time.partition}`;
+        if ((newest.get(key)?.newestMs ?? -Infinity) < time.newestMs) newest.set(key, { ...time });
+      }
       batchMessages.observe(messages);
       batchSeconds.observe(seconds);
       events.inc({ result: 'stored' }, outcome.accepted);
@@ -65,6 +87,9 @@ export function stitcherTelemetry(registry: Registry) {
     },
     lag(topic: string, messages: number) {
       lag.set({ topic }, messages);
+    },
+    partitionLag(group: string, topic: string, partitions: readonly { partition: number; lag: number }[]) {
+      for (const { partition, lag: messages } of partitions) partitionLag.set({ group, topic, partition: String(partition) }, messages);
     },
   };
 }
