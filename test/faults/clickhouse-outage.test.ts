@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectClickHouse, countEvents, createApiKey } from '@seamline/clickhouse';
 import { generateEvents } from '@seamline/generator';
 import { testStack } from '@seamline/infra/testing';
-import { startScript, startService, type ServiceProcess } from '@seamline/infra/service-process';
+import { startService, type ServiceProcess } from '@seamline/infra/service-process';
+import { freePort, startClickHouseServer } from '../support/clickhouse-server.ts';
 import { computeSummary, EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
@@ -25,15 +25,6 @@ const EVENTS = 6_000;
 const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000 };
 const logger = createLogger({ service: 'e2e', level: 'error', pretty: false });
 const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
-const serving = /listening at (http:\/\/127\.0\.0\.1:\d+)/;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
 /** Every sample of a metric whose labels include `labels`, e.g. topic="x". */
@@ -56,9 +47,8 @@ describe(`ClickHouse unavailable for ${OUTAGE_MS / 1000} s mid-stream`, () => {
   it('keeps ingest accepting, pauses the stitcher, drains the lag after and stores every event once', async () => {
     const port = await freePort();
     const startClickHouse = async () => {
-      const server = startScript('infra/clickhouse-http/main.ts', ['--data-dir', join(dataDir, 'clickhouse'), '--port', String(port)], {});
+      const { server } = await startClickHouseServer(dataDir, port);
       processes.push(server);
-      await waitFor('ClickHouse to listen', () => serving.test(server.output()), 60_000);
       return server;
     };
     let clickhouseServer = await startClickHouse();

@@ -84,6 +84,26 @@ export const httpEnv = (defaultPort: number) => ({
     .default(defaultPort),
 });
 
+/**
+ * Which proxies' X-Forwarded-For a service believes, for the client address its rate limit and
+ * logs use: false (none: the address is the peer's), true (any), a number of hops, or a comma
+ * list of proxy addresses and CIDR ranges.
+ */
+export const proxyEnv = {
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | number | string[] => {
+      const text = value.trim();
+      if (text === 'false' || text === '') return false;
+      if (text === 'true') return true;
+      if (/^\d+$/.test(text)) return Number(text);
+      return text.split(',').map((part) => part.trim());
+    })
+    .refine((value) => !Array.isArray(value) || value.every((part) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part)), 'must be false, true, a number of hops, or a comma list of proxy addresses or CIDR ranges')
+    .describe('X-Forwarded-For of which proxies to believe: false, true, a number of hops, or proxy addresses/CIDR ranges.'),
+};
+
 const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 7d, 72h, 30m')

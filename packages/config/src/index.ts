@@ -1,6 +1,7 @@
 export { ConfigError, failStartup, loadConfig, loadConfigOrExit, type Env } from './load.ts';
 export {
   clickhouseEnv,
+  proxyEnv,
   durationSchema,
   httpEnv,
   identityEnv,

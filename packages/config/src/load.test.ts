@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './load.ts';
-import { clickhouseEnv, httpEnv, kafkaEnv, metricsEnv } from './fragments.ts';
+import { clickhouseEnv, httpEnv, kafkaEnv, metricsEnv, proxyEnv } from './fragments.ts';
 
 const schema = z.object({ ...kafkaEnv, ...clickhouseEnv, ...httpEnv(8080), ...metricsEnv });
 
@@ -54,6 +54,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig('stitcher', schema, { KAFKA_BROKERS: 'k:1', CLICKHOUSE_URL_FILE: join(dir, 'nope') })).toThrow(
       `CLICKHOUSE_URL_FILE: ${join(dir, 'nope')}: file not found`,
     );
+  });
+
+  it('reads TRUST_PROXY as off, on, a number of hops or proxy addresses, and names a bad one', () => {
+    const proxy = z.object(proxyEnv);
+    const read = (value?: string) => loadConfig('test', proxy, value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY;
+    expect([read(), read('false'), read('true'), read('2'), read('10.0.0.1, 10.1.0.0/16')]).toEqual([false, false, true, 2, ['10.0.0.1', '10.1.0.0/16']]);
+    expect(() => read('the load balancer')).toThrow(/TRUST_PROXY: must be false, true, a number of hops, or a comma list/);
   });
 
   it('treats an empty value as unset', () => {

@@ -6,6 +6,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Largest accepted request body in bytes (fastify answers 413 above it). */
   bodyLimit?: number;
+  /** Whose X-Forwarded-For to believe for the client address (TRUST_PROXY); none by default. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** The one fastify factory: our pino logger, a request id on every request and log line. */
@@ -13,6 +15,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   return Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1 << 20,
+    // A number of hops: trust that many proxies nearest to the server.
+    trustProxy: typeof options.trustProxy === 'number' ? ((_address: string, hop: number) => hop < (options.trustProxy as number)) : (options.trustProxy ?? false),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();

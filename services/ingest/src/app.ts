@@ -26,10 +26,18 @@ export interface IngestAppOptions {
   rateLimitPerMinute?: number;
   /** Events publishing at once and how long Kafka may take (default 50,000 and 10 s). */
   publishLimits?: Partial<PublishLimits>;
+  /** Whose X-Forwarded-For to believe for the client address the rate limit counts by (TRUST_PROXY). */
+  trustProxy?: boolean | number | string[];
+  /** Refused webhook posts kept as dead letters per source and hour (default 100); beyond it only counted. */
+  unauthenticatedDeadLettersPerHour?: number;
 }
 
 export async function buildIngestApp(options: IngestAppOptions): Promise<FastifyInstance> {
-  const app = createHttpApp({ logger: options.logger, bodyLimit: options.bodyLimitBytes ?? 10 << 20 });
+  const app = createHttpApp({
+    logger: options.logger,
+    bodyLimit: options.bodyLimitBytes ?? 10 << 20,
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+  });
   const telemetry = options.metrics ? ingestTelemetry(options.metrics) : NO_TELEMETRY;
   const publisher = boundedPublisher(
     options.publisher,
@@ -68,6 +76,7 @@ export async function buildIngestApp(options: IngestAppOptions): Promise<Fastify
     telemetry,
     translators: sourceTranslators(options.translatorOptions ?? { zendeskGroups: {} }),
     authenticators: sourceAuthenticators(options.sourceSecrets ?? {}),
+    unauthenticatedDeadLettersPerHour: options.unauthenticatedDeadLettersPerHour ?? 100,
     ...(options.blockedIdentifiers && { blockedIdentifiers: options.blockedIdentifiers }),
   });
   return app;

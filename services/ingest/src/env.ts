@@ -1,4 +1,4 @@
-import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, sourcesEnv } from '@seamline/config';
+import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, proxyEnv, sourcesEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const ingestEnv = z.object({
@@ -11,6 +11,13 @@ export const ingestEnv = z.object({
   ...logEnv,
   SEAMLINE_BLOCKED_IDENTIFIERS: identityEnv.SEAMLINE_BLOCKED_IDENTIFIERS,
   ...httpEnv(8081),
+  ...proxyEnv,
+  INGEST_UNAUTHENTICATED_DEAD_LETTERS_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100)
+    .describe('Refused webhook posts (bad signature, unknown source) kept as dead letters per source and hour; beyond it they are only counted.'),
   INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 << 20),
   INGEST_MAX_BATCH_ITEMS: z.coerce.number().int().positive().default(10_000),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000).describe('Per client address; 0 turns it off.'),

@@ -27,6 +27,8 @@ const app = await buildIngestApp({
   bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   maxBatchItems: config.INGEST_MAX_BATCH_ITEMS,
   rateLimitPerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE,
+  trustProxy: config.TRUST_PROXY,
+  unauthenticatedDeadLettersPerHour: config.INGEST_UNAUTHENTICATED_DEAD_LETTERS_PER_HOUR,
   publishLimits: { maxInFlightEvents: config.INGEST_MAX_IN_FLIGHT_EVENTS, timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS },
   metrics: createMetricsRegistry('ingest'),
   blockedIdentifiers: config.SEAMLINE_BLOCKED_IDENTIFIERS,

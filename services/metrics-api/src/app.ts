@@ -24,10 +24,12 @@ export interface MetricsAppOptions {
   auth?: AuthMode;
   /** Prometheus registry: serves /metrics (request latency, the tables' freshness). */
   registry?: Registry;
+  /** Whose X-Forwarded-For to believe (TRUST_PROXY). */
+  trustProxy?: boolean | number | string[];
 }
 
 export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
-  const app = createHttpApp({ logger: options.logger });
+  const app = createHttpApp({ logger: options.logger, ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Bad query parameters: one 400 naming each bad parameter and why.

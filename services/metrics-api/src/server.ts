@@ -12,7 +12,7 @@ const logger = createLogger({ service: 'metrics-api', level: config.LOG_LEVEL })
 const orgMap = await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger).catch((error: unknown) => failStartup('metrics-api', error));
 const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
 await migrate(clickhouse.client);
-const metrics = createMetricsService(clickhouse.client, orgMap.current, journeyWindows(config));
+const metrics = createMetricsService(clickhouse.client, orgMap.current, journeyWindows(config), logger);
 const app = await buildMetricsApp({
   clickhouse: clickhouse.client,
   metrics,
@@ -20,6 +20,7 @@ const app = await buildMetricsApp({
   logger,
   auth: config.METRICS_API_AUTH,
   registry: createMetricsRegistry('metrics-api'),
+  trustProxy: config.TRUST_PROXY,
 });
 // SIGHUP re-reads the org map without a restart; a broken file leaves the current map in force.
 process.on('SIGHUP', () => void orgMap.reload().catch(() => {}));

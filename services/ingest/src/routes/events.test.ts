@@ -95,6 +95,19 @@ describe('POST /v1/events', () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
   });
 
+  it('counts the rate limit by the address a trusted proxy forwards, and by the peer when no proxy is trusted', async () => {
+    const proxied = await buildIngestApp({ writeKeys: 'off', publisher: collectingPublisher().publisher, logger, rateLimitPerMinute: 1, trustProxy: 1 });
+    const direct = await buildIngestApp({ writeKeys: 'off', publisher: collectingPublisher().publisher, logger, rateLimitPerMinute: 1 });
+    const post = (app: typeof proxied, client: string) =>
+      app.inject({ method: 'POST', url: '/v1/events', payload: [event(`tp-${client}-${Math.random()}`)], headers: { 'x-forwarded-for': client } });
+    expect((await post(proxied, '203.0.113.1')).statusCode).toBe(200);
+    expect((await post(proxied, '203.0.113.2')).statusCode).toBe(200);
+    expect((await post(proxied, '203.0.113.1')).statusCode).toBe(429);
+    // Not trusted: a forged header does not buy a new allowance.
+    expect((await post(direct, '203.0.113.1')).statusCode).toBe(200);
+    expect((await post(direct, '203.0.113.2')).statusCode).toBe(429);
+  });
+
   it(`answers every random body with 200, 400 or 413, and accounts for each item once (${RUNS} cases)`, async () => {
     const sink = collectingPublisher();
     const app = await buildIngestApp({ writeKeys: 'off', publisher: sink.publisher, logger, rateLimitPerMinute: 0, maxBatchItems: 50 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@seamline/log';
 import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
 import { loadSourceFixture, mutate, mutationsArb } from '@seamline/sources/testing';
+import { createMetricsRegistry, type Registry } from '@seamline/http';
 import { buildIngestApp } from '../app.ts';
 import type { EventPublisher } from '../publisher.ts';
 
@@ -38,7 +39,8 @@ const fixtures = (source: string): unknown[] =>
 const mutated = (source: string) =>
   fc.tuple(fc.constantFrom(...fixtures(source)), mutationsArb).map(([fixture, mutations]) => mutate(fixture, mutations));
 
-async function appWithSink() {
+/** `refusedPerHour`: refused posts kept per source and hour (high: the properties below keep each). */
+async function appWithSink(refusedPerHour = 1_000_000, metrics?: Registry) {
   const published = { events: [] as CanonicalEvent[], letters: [] as DeadLetter[] };
   const publisher: EventPublisher = {
     async publish(events, letters) {
@@ -47,7 +49,16 @@ async function appWithSink() {
     },
     ready: async () => true,
   };
-  const app = await buildIngestApp({ writeKeys: 'off', publisher, logger, rateLimitPerMinute: 0, sourceSecrets: secrets, translatorOptions: { zendeskGroups: { '360011': 'Billing Tier 1' } } });
+  const app = await buildIngestApp({
+    writeKeys: 'off',
+    publisher,
+    logger,
+    rateLimitPerMinute: 0,
+    sourceSecrets: secrets,
+    translatorOptions: { zendeskGroups: { '360011': 'Billing Tier 1' } },
+    unauthenticatedDeadLettersPerHour: refusedPerHour,
+    ...(metrics && { metrics }),
+  });
   return { app, published };
 }
 
@@ -113,4 +124,24 @@ describe('POST /v1/sources/:source with random and mutated payloads', () => {
       );
     });
   }
+
+  it('keeps refused posts of a source as dead letters up to the bound per hour, then only counts them; unknown sources share one label', async () => {
+    const registry = createMetricsRegistry('ingest');
+    const { app, published } = await appWithSink(3, registry);
+    const post = (source: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'POST', url: `/v1/sources/${source}`, payload: '{"forged":true}', headers: { 'content-type': 'application/json', ...headers } });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await post('connect', { authorization: 'Bearer not-the-token-at-all' }));
+    expect(answers.map((a) => [a.statusCode, a.json().deadLettered])).toEqual([[401, true], [401, true], [401, true], [401, false], [401, false]]);
+    expect(published.letters).toHaveLength(3);
+    // Another source has a bound of its own; made-up names share the bound and label "unknown".
+    expect((await post('stripe')).json().deadLettered).toBe(true);
+    for (const name of ['a1', 'b2', 'c3', 'd4', 'e5']) expect((await post(name)).statusCode).toBe(404);
+    expect(published.letters).toHaveLength(3 + 1 + 3);
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('seamline_ingest_refused_unkept_total{source="connect",service="ingest"} 2');
+    expect(metrics).toContain('seamline_ingest_refused_unkept_total{source="unknown",service="ingest"} 2');
+    expect(metrics).toContain('seamline_ingest_events_total{source="unknown",result="rejected",service="ingest"} 3');
+    expect(metrics).not.toMatch(/source="(a1|b2|c3|d4|e5|unknown:)/);
+  });
 });

@@ -13,6 +13,30 @@ export interface SourcesRouteOptions {
   /** Per source: how to authenticate, or the variable to set to enable it. */
   authenticators: ReadonlyMap<string, Authenticate | string>;
   blockedIdentifiers?: readonly string[];
+  /** Refused posts (not shown to come from the source) kept as dead letters per source and hour; beyond it they are counted only. */
+  unauthenticatedDeadLettersPerHour: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How many refused posts of each source are kept this hour: anyone can post to a webhook path, so
+ * what is kept of posts that did not prove their source is bounded, and the rest only counted.
+ */
+function refusedBound(perHour: number) {
+  let hour = -1;
+  const kept = new Map<string, number>();
+  return (source: string): boolean => {
+    const now = Math.floor(Date.now() / HOUR_MS);
+    if (now !== hour) {
+      hour = now;
+      kept.clear();
+    }
+    const count = kept.get(source) ?? 0;
+    if (count >= perHour) return false;
+    kept.set(source, count + 1);
+    return true;
+  };
 }
 
 const problem = {
@@ -30,6 +54,7 @@ export const UNAUTHENTICATED = 'unauthenticated';
  * and accepted whole, or kept whole as a dead letter with the reason.
  */
 export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOptions): Promise<void> {
+  const mayKeepRefused = refusedBound(options.unauthenticatedDeadLettersPerHour);
   app.post<{ Params: { source: string } }>(
     '/v1/sources/:source',
     {
@@ -51,7 +76,15 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
     async (request, reply) => {
       const { source } = request.params;
       const body = typeof request.body === 'string' ? request.body : '';
+      // Unknown names share one label and one bound: they are the caller's to choose.
+      const known = options.translators.has(source);
+      const label = known ? source : 'unknown';
       const refuse = async (status: number, reason: string, path = '', letterSource = source) => {
+        // A post that did not prove its source (401, 404) is kept only within the bound.
+        if (status !== 422 && !mayKeepRefused(label)) {
+          options.telemetry.unkept(label);
+          return reply.code(status).send({ error: reason, ...(path && { path }), deadLettered: false });
+        }
         try {
           await options.publisher.publish([], [makeDeadLetter(letterSource, body, reason, path)]);
         } catch (error) {
@@ -61,7 +94,7 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
             .header('retry-after', unavailableNow.retryAfter)
             .send({ error: 'the payload could not be kept as a dead letter now; retry later', reason: unavailableNow.reason });
         }
-        options.telemetry.counted(letterSource, 'rejected', 1);
+        options.telemetry.counted(label, 'rejected', 1);
         return reply.code(status).send({ error: reason, ...(path && { path }), deadLettered: true });
       };
       const translate = options.translators.get(source);
