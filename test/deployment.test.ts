@@ -32,7 +32,7 @@ const serviceEnvSchemas: Record<string, z.ZodType> = {
   alerts: alertsEnv,
 };
 /** What a deployment must set: Compose refuses to start without it. */
-const required = { CLICKHOUSE_PASSWORD: 'services-secret', CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret' };
+const required = { CLICKHOUSE_PASSWORD: 'services-secret', CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret', GRAFANA_ADMIN_PASSWORD: 'grafana-secret' };
 const defaults = readComposeFile(composePath, required);
 const custom = readComposeFile(composePath, { ...required, INGEST_PORT: '9181', METRICS_API_PORT: '9180', KAFKA_TOPIC_PREFIX: 'acme.' });
 
@@ -62,9 +62,9 @@ describe('infra/docker-compose.yml', () => {
   });
 
   it('refuses to start without either password, and mounts the read-only analyst user', () => {
-    expect(() => readComposeFile(composePath, { CLICKHOUSE_PASSWORD: 'x' })).toThrow(/set CLICKHOUSE_ANALYST_PASSWORD/);
-    expect(() => readComposeFile(composePath, { CLICKHOUSE_ANALYST_PASSWORD: 'x' })).toThrow(/set CLICKHOUSE_PASSWORD/);
-    expect(() => readComposeFile(composePath, { CLICKHOUSE_PASSWORD: '', CLICKHOUSE_ANALYST_PASSWORD: 'x' })).toThrow(/set CLICKHOUSE_PASSWORD/);
+    expect(() => readComposeFile(composePath, { ...required, CLICKHOUSE_ANALYST_PASSWORD: '' })).toThrow(/set CLICKHOUSE_ANALYST_PASSWORD/);
+    expect(() => readComposeFile(composePath, { ...required, CLICKHOUSE_PASSWORD: '' })).toThrow(/set CLICKHOUSE_PASSWORD/);
+    expect(() => readComposeFile(composePath, { ...required, GRAFANA_ADMIN_PASSWORD: '' })).toThrow(/set GRAFANA_ADMIN_PASSWORD/);
     // No password has a default (KAFKA_SASL_PASSWORD is empty unless SASL is used).
     expect(readFileSync(composePath, 'utf8')).not.toMatch(/PASSWORD:-[^}]/);
     const clickhouse = service(defaults, 'clickhouse');
@@ -83,9 +83,12 @@ describe('infra/docker-compose.yml', () => {
     expect(environment(clickhouse).CLICKHOUSE_DB).toBeTruthy();
   });
 
-  it('pins Kafka 3.9.1 and the ClickHouse release line of the embedded engine', () => {
+  it('pins Kafka 3.9.1 and the ClickHouse release line of the embedded engine, and every other image to a version', () => {
     expect(service(defaults, 'kafka').image).toBe('apache/kafka:3.9.1');
     expect(service(defaults, 'clickhouse').image).toMatch(/^clickhouse\/clickhouse-server:26\.\d+/);
+    for (const [name, current] of Object.entries(defaults.services)) {
+      if (current.image && !current.image.startsWith('seamline:')) expect(current.image, name).toMatch(/:v?\d+\.\d+/);
+    }
   });
 
   it('gives every service the environment its own config schema accepts', () => {
