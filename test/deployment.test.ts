@@ -10,7 +10,10 @@ import { createKafka, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { loadOrgMap } from '@seamline/journeys';
 import { alertsEnv } from '../services/alerts/src/env.ts';
+import { loadAlertRules } from '../services/alerts/src/rules.ts';
+import { loadZendeskGroups, loadZendeskUsers } from '../services/ingest/src/sources/zendesk-groups.ts';
 import { ingestEnv } from '../services/ingest/src/env.ts';
 import { metricsApiEnv } from '../services/metrics-api/src/env.ts';
 import { stitcherEnv } from '../services/stitcher/src/env.ts';
@@ -206,10 +209,25 @@ describe('infra/docker-compose.yml', () => {
     }
   });
 
-  it('points ALERT_RULES by default at the example rules file the image carries', () => {
-    const rules = environment(service(defaults, 'alerts')).ALERT_RULES ?? '';
-    expect(rules.startsWith('/app/')).toBe(true);
-    expect(existsSync(join(root, rules.slice('/app/'.length)))).toBe(true);
+  it('reads the org map, the Zendesk lookups and the alert rules from the config volume, whose examples each service accepts', async () => {
+    const settings: [string, string, (path: string) => Promise<unknown>][] = [
+      ['stitcher', 'SEAMLINE_ORG_MAP', loadOrgMap],
+      ['metrics-api', 'SEAMLINE_ORG_MAP', loadOrgMap],
+      ['alerts', 'SEAMLINE_ORG_MAP', loadOrgMap],
+      ['ingest', 'ZENDESK_GROUPS', loadZendeskGroups],
+      ['ingest', 'ZENDESK_USERS', loadZendeskUsers],
+      ['alerts', 'ALERT_RULES', loadAlertRules],
+    ];
+    for (const [name, variable, load] of settings) {
+      const current = service(defaults, name);
+      const mount = (current.volumes ?? []).map(String).find((volume) => volume.split(':')[1] === '/config');
+      expect(mount, `${name} mounts the config volume`).toMatch(/^\.\/config:\/config:ro$/);
+      const path = environment(current)[variable] ?? '';
+      expect(path.startsWith('/config/'), `${name} ${variable}`).toBe(true);
+      const onHost = join(root, 'infra/config', path.slice('/config/'.length));
+      await expect(load(onHost), `${name} ${variable} ${onHost}`).resolves.toBeDefined();
+    }
+    expect((await loadOrgMap(join(root, 'infra/config/org-map.yaml'))).queues['Billing Tier 1']).toEqual({ team: 'billing-t1', silo: 'billing' });
   });
 });
 

@@ -157,7 +157,7 @@ describe('the rules file', () => {
   });
 
   it('reads the example file shipped with the service', async () => {
-    const example = await loadAlertRules(new URL('../alerts.example.yaml', import.meta.url).pathname);
+    const example = await loadAlertRules(new URL('../../../infra/config/alerts.yaml', import.meta.url).pathname);
     expect(example.rules.map((r) => r.name)).toHaveLength(3);
     expect(example.digest?.teams).toBe('all');
     expect(rulesWithoutMatureContacts(example.rules, 7 * 86_400_000)).toEqual([]);
