@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -192,7 +192,7 @@ describe('infra/docker-compose.yml', () => {
     for (const name of Object.keys(serviceEnvSchemas)) expect(Object.keys(service(defaults, name).depends_on ?? {}), name).toContain('setup');
   });
 
-  it('restarts long-running services, keeps data in named volumes, mounts config files read-only, and runs each service by its start script', () => {
+  it('restarts long-running services, keeps data in named volumes, mounts config files read-only, and runs each service compiled, with node', () => {
     for (const [name, current] of Object.entries(defaults.services)) {
       if (name !== 'setup') expect(current.restart, name).toBe('unless-stopped');
       for (const volume of current.volumes ?? []) {
@@ -205,7 +205,11 @@ describe('infra/docker-compose.yml', () => {
       }
     }
     for (const name of Object.keys(serviceEnvSchemas)) {
-      expect(service(defaults, name).command, name).toEqual(['npm', 'start', '-w', `@seamline/${name}`]);
+      // The compiled service with node, as `npm start` in the workspace runs it.
+      const command = service(defaults, name).command;
+      expect(command, name).toEqual(['node', '--conditions=seamline-compiled', `services/${name}/dist/server.js`]);
+      const start = (JSON.parse(readFileSync(join(root, 'services', name, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+      expect(`node ${start.replace(/^node /, '').replace('dist/', `services/${name}/dist/`)}`.split(' '), name).toEqual(command);
     }
   });
 
@@ -274,17 +278,18 @@ describe('the setup job', () => {
 describe('Dockerfile', () => {
   it('copies only sources that exist in the repository', () => {
     const sources = dockerfileCopySources(join(root, 'Dockerfile'));
-    expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'packages', 'services']));
+    expect(sources).toEqual(expect.arrayContaining(['.', 'package.json', 'package-lock.json']));
     for (const source of sources) expect(existsSync(join(root, source)), source).toBe(true);
   });
 
   it('copies the manifest of every workspace, so npm ci matches the lockfile', () => {
     const sources = new Set(dockerfileCopySources(join(root, 'Dockerfile')));
-    const workspaces = ['packages', 'services'].flatMap((dir) =>
-      ['cli', 'clickhouse', 'config', 'generator', 'http', 'journeys', 'kafka', 'log', 'schemas', 'sources', 'alerts', 'ingest', 'metrics-api', 'stitcher']
-        .map((name) => `${dir}/${name}/package.json`)
-        .filter((path) => existsSync(join(root, path))),
+    // Every workspace the root manifest names, as npm finds them.
+    const patterns = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    const manifests = patterns.flatMap((pattern) =>
+      pattern.endsWith('/*') ? readdirSync(join(root, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -1)}${name}/package.json`) : [`${pattern}/package.json`],
     );
-    for (const manifest of [...workspaces, 'infra/package.json', 'test/package.json']) expect(sources.has(manifest), manifest).toBe(true);
+    expect(manifests.length).toBeGreaterThan(15);
+    for (const manifest of manifests.filter((path) => existsSync(join(root, path)))) expect(sources.has(manifest), manifest).toBe(true);
   });
 });

@@ -12,14 +12,28 @@ export interface ServiceProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts a service's server.ts as a real process, the way a deployment runs it. */
-export function startService(service: 'ingest' | 'stitcher' | 'metrics-api', env: Record<string, string>): ServiceProcess {
+export type ServiceName = 'ingest' | 'stitcher' | 'metrics-api' | 'alerts';
+
+/** Starts a service's server.ts as a real process, from its TypeScript sources. */
+export function startService(service: ServiceName, env: Record<string, string>): ServiceProcess {
   return startScript(`services/${service}/src/server.ts`, [], env);
+}
+
+/**
+ * Starts a service as a deployment does: its compiled JavaScript (`npm run build`) with node,
+ * every workspace it imports resolved to its compiled entry (the seamline-compiled condition).
+ */
+export function startCompiledService(service: ServiceName, env: Record<string, string>): ServiceProcess {
+  return startNode(['--conditions=seamline-compiled', `services/${service}/dist/server.js`], env);
 }
 
 /** Runs a TypeScript entry point of the repository (a path from its root) as a process of its own. */
 export function startScript(script: string, args: string[], env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return startNode(['--import', 'tsx', script, ...args], env);
+}
+
+function startNode(args: string[], env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
