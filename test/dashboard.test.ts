@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@seamline/clickhouse';
 import { createLogger } from '@seamline/log';
+import { dashboardUrl } from '@seamline/metrics-api';
 import { launchChromium } from './support/chromium.ts';
 import { buildDashboardApi } from './support/dashboard-api.ts';
 import { SEEDED_PERIOD, seedDashboardStore, WINDOWS, type DashboardStore } from './support/dashboard-store.ts';
@@ -187,6 +188,44 @@ describe('the team dashboard in headless Chromium', () => {
     expect(message).toContain('Not allowed (403)');
     expect(message).toContain('may not see journey');
     await screenshot('5-journey-forbidden');
+  });
+
+  it('opens on the view its link names, as the demo prints it, and keeps each change of the controls in the link', async () => {
+    // Fresh tabs: no view of this test's earlier ones is left in their session.
+    const newTab = async () => {
+      const opened = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      opened.on('pageerror', (error) => pageErrors.push(error.message));
+      return opened;
+    };
+    let tab = await newTab();
+    const signIn = async () => {
+      await tab.fill('#api-key', teamKey);
+      await tab.click('#login-form button[type="submit"]');
+      await tab.waitForSelector('#app', { state: 'visible' });
+    };
+    try {
+      await tab.goto(dashboardUrl(baseUrl, { team, firstDay: SEEDED_PERIOD.firstDay, lastDay: SEEDED_PERIOD.lastDay }));
+      await signIn();
+      // Figures at once: no control touched.
+      await tab.waitForSelector('#headline[aria-busy="false"]');
+      const summary = await api<Summary>(`/v1/metrics/summary?${period}&team=${encodeURIComponent(team)}`, teamKey);
+      expect(await tab.textContent('[data-field="contacts"] .value')).toBe(asCount(summary.contacts ?? null));
+      expect(await tab.inputValue('#from')).toBe(SEEDED_PERIOD.firstDay);
+      // A change of the controls is in the link, and the link opens on it elsewhere.
+      await tab.selectOption('#period', '90');
+      await tab.waitForFunction(() => new URL(location.href).searchParams.get('period') === '90');
+      const link = new URL(tab.url());
+      expect([link.searchParams.get('team'), link.searchParams.get('from')]).toEqual([team, null]);
+      await tab.close();
+      tab = await newTab();
+      await tab.goto(link.toString());
+      await signIn();
+      await tab.waitForSelector('#headline[aria-busy="false"]');
+      expect(await tab.inputValue('#period')).toBe('90');
+      expect(await tab.inputValue('#team')).toBe(team);
+    } finally {
+      await tab.close();
+    }
   });
 
   it('lays the overview out for a phone, and signs out back to the sign-in form, with no script error on the way', async () => {

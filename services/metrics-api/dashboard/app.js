@@ -11,7 +11,47 @@ const SELECTION = 'seamline.selection';
 const iso = (ms) => new Date(ms).toISOString();
 const utcDay = (date) => Date.parse(`${date}T00:00:00Z`);
 
-let selection = { team: '', preset: '30', from: '', to: '', asOf: '', ...JSON.parse(sessionStorage.getItem(SELECTION) ?? '{}') };
+// The state of the controls lives in the URL (?team=&period=&from=&to=&asOf=), so a view can be
+// shared or bookmarked; without one in the URL, the tab's last view.
+const URL_KEYS = { team: 'team', preset: 'period', from: 'from', to: 'to', asOf: 'asOf' };
+const PRESETS = ['7', '30', '90', 'custom'];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function selectionFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const given = {};
+  for (const [key, name] of Object.entries(URL_KEYS)) {
+    const value = params.get(name);
+    if (value === null) continue;
+    if (key === 'preset' && !PRESETS.includes(value)) continue;
+    if (['from', 'to', 'asOf'].includes(key) && value !== '' && !DATE.test(value)) continue;
+    given[key] = value;
+  }
+  // Dates without a period mean those dates.
+  if (!given.preset && (given.from || given.to)) given.preset = 'custom';
+  return given;
+}
+
+function writeUrl() {
+  const params = new URLSearchParams();
+  for (const [key, name] of Object.entries(URL_KEYS)) {
+    const value = selection[key];
+    // The dates of the controls count only for a period of dates.
+    const unused = (key === 'from' || key === 'to') && selection.preset !== 'custom';
+    if (value && !unused) params.set(name, value);
+  }
+  history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
+}
+
+const fromUrl = selectionFromUrl();
+let selection = {
+  team: '',
+  preset: '30',
+  from: '',
+  to: '',
+  asOf: '',
+  ...(Object.keys(fromUrl).length > 0 ? fromUrl : JSON.parse(sessionStorage.getItem(SELECTION) ?? '{}')),
+};
 // Each view and each team list gets a number; an answer for an older one is dropped.
 let generation = 0;
 let teamsRequest = 0;
@@ -83,6 +123,7 @@ function update(change) {
   const periodChanged = Object.keys(change).some((k) => k !== 'team');
   selection = { ...selection, ...change };
   sessionStorage.setItem(SELECTION, JSON.stringify(selection));
+  writeUrl();
   if (periodChanged) void loadTeams();
   // A new team or period shows the overview; from a journey, go back to it.
   if (location.hash.startsWith('#/journey/')) location.hash = '#/';
@@ -118,6 +159,7 @@ async function signIn(event) {
 }
 
 function showApp() {
+  writeUrl();
   $('login').hidden = true;
   $('app').hidden = false;
   $('sign-out').hidden = false;

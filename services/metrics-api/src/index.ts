@@ -1,1 +1,2 @@
 export { buildMetricsApp, type MetricsAppOptions } from './app.ts';
+export { dashboardUrl, type DashboardView } from './routes/dashboard.ts';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DAYS, DEFAULT_START, writeSample } from '@seamline/generator';
 import { buildIngestApp } from '@seamline/ingest';
 import type { Summary } from '@seamline/journeys';
-import { buildMetricsApp } from '@seamline/metrics-api';
+import { buildMetricsApp, dashboardUrl } from '@seamline/metrics-api';
 import { ANY_SOURCE, createApiKey, verifyApiKey } from '@seamline/clickhouse';
 import { loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
@@ -90,7 +90,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   await metricsApp.listen({ host: '127.0.0.1', port: flags.port });
   await ingestApp.listen({ host: '127.0.0.1', port: flags.ingestPort });
   const params = new URLSearchParams(query).toString();
-  console.log(`\ndashboard:   http://127.0.0.1:${flags.port}/dashboard/  (sign in with the key below)`);
+  // The dashboard opens on the sample's period and its busiest team, so it shows figures at once.
+  const busiest = (await runtime.metrics.teams(query)).teams.filter((row) => !row.team.includes(':')).sort((a, b) => b.contacts - a.contacts)[0];
+  const view = { ...(busiest && { team: busiest.team }), firstDay: query.from.slice(0, 10), lastDay: new Date(to.getTime() - 86_400_000).toISOString().slice(0, 10) };
+  console.log(`\ndashboard:   ${dashboardUrl(`http://127.0.0.1:${flags.port}`, view)}  (sign in with the key below)`);
   console.log(`API key:     ${key}  (admin, this demo only)`);
   console.log(`metric API:  curl -H 'Authorization: Bearer ${key}' 'http://127.0.0.1:${flags.port}/v1/metrics/summary?${params}'`);
   console.log(`API docs:    http://127.0.0.1:${flags.port}/docs`);

@@ -16,6 +16,28 @@ const SECURITY_HEADERS: Record<string, string> = {
  * GET /dashboard/: the team lead's dashboard (static files; the data comes from /v1 with the
  * user's API key, so the files themselves need none). GET / and /dashboard redirect to it.
  */
+/** What a dashboard link shows: a team over whole days (YYYY-MM-DD, the last one included). */
+export interface DashboardView {
+  team?: string;
+  firstDay?: string;
+  lastDay?: string;
+  asOf?: string;
+}
+
+/** The dashboard's address showing this view, as its controls write it into the URL. */
+export function dashboardUrl(base: string, view: DashboardView): string {
+  const params = new URLSearchParams();
+  if (view.team) params.set('team', view.team);
+  if (view.firstDay && view.lastDay) {
+    params.set('period', 'custom');
+    params.set('from', view.firstDay);
+    params.set('to', view.lastDay);
+  }
+  if (view.asOf) params.set('asOf', view.asOf);
+  const query = params.toString();
+  return `${base.replace(/\/$/, '')}/dashboard/${query ? `?${query}` : ''}`;
+}
+
 export async function registerDashboard(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, {
     root: DASHBOARD_DIR,
