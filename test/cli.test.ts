@@ -48,6 +48,29 @@ describe('the seamline CLI on the worked example', () => {
     expect(body.teams[0]?.contacts).toBe(JSON.parse(t1.stdout).contacts);
   });
 
+  it('prints aligned tables without --json, with the figures of the JSON', async () => {
+    const json = (await runCli(['metrics', 'teams', ...period, '--org', tinyOrgMapFile, '--json'], env)).stdout;
+    const { teams } = JSON.parse(json) as { teams: { team: string; contacts: number; transfers: number; fcrRate: number | null }[] };
+    const printed = await runCli(['metrics', 'teams', ...period, '--org', tinyOrgMapFile], env);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).not.toContain('{');
+    const lines = printed.stdout.trimEnd().split('\n');
+    const header = lines.findIndex((line) => line.startsWith('team '));
+    const rows = lines.slice(header + 2);
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual(teams.map((t) => t.team));
+    // Every cell of a column ends at the same place: the numbers line up on the right.
+    const contactsEnd = lines[header]!.indexOf('contacts') + 'contacts'.length;
+    for (const [i, row] of rows.entries()) {
+      expect(row.slice(0, contactsEnd).trimEnd().endsWith(String(teams[i]!.contacts)), row).toBe(true);
+      const fcr = teams[i]!.fcrRate;
+      expect(row).toContain(fcr === null ? '—' : `${(fcr * 100).toFixed(1)}%`);
+    }
+    const summary = await runCli(['metrics', 'summary', ...period, '--org', tinyOrgMapFile], env);
+    expect(summary.stdout).toMatch(new RegExp(`^contacts \\(by first team\\)\\s+${tinyExpected.summary.contacts}$`, 'm'));
+    const transitions = await runCli(['metrics', 'transitions', ...period, '--org', tinyOrgMapFile], env);
+    for (const t of tinyExpected.transitions.silos) expect(transitions.stdout).toMatch(new RegExp(`^${t.fromSilo}\\s+${t.toSilo}\\s+${t.count}$`, 'm'));
+  });
+
   it('counts bad lines as dead letters and names bad flags and files', async () => {
     const file = join(env.SEAMLINE_DATA_DIR, 'bad.ndjson');
     writeFileSync(file, '{"id":"x1","type":"call.started"}\nnot json\n');

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { metricQuery } from '@seamline/metrics';
 import { loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
+import { summaryTable, teamsTable, transitionsTable } from '../tables.ts';
+import type { Summary, Teams, Transitions } from '@seamline/journeys';
 
 interface MetricFlags {
   from: string;
@@ -15,18 +17,14 @@ interface MetricFlags {
 
 const KINDS = ['summary', 'teams', 'transitions'] as const;
 
-function printReadable(kind: (typeof KINDS)[number], result: Record<string, unknown>): void {
-  if (kind !== 'summary') {
-    console.log(JSON.stringify(result, null, 2));
-    return;
-  }
-  for (const [key, value] of Object.entries(result)) {
-    console.log(`${key.padEnd(26)} ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`);
-  }
+function printReadable(result: Summary | Teams | Transitions): void {
+  if ('teams' in result && 'silos' in result) console.log(transitionsTable(result));
+  else if ('teams' in result) console.log(teamsTable(result));
+  else console.log(summaryTable(result));
 }
 
 export function registerMetrics(program: Command): void {
-  const metrics = program.command('metrics').description("the customer-experience metrics over a period (--json for JSON)");
+  const metrics = program.command('metrics').description('the customer-experience metrics over a period, as tables (--json for JSON)');
   for (const kind of KINDS) {
     metrics
       .command(kind)
@@ -49,7 +47,7 @@ export function registerMetrics(program: Command): void {
         try {
           const result = await runtime.metrics[kind](query.data);
           if (flags.json) console.log(JSON.stringify(result));
-          else printReadable(kind, result as unknown as Record<string, unknown>);
+          else printReadable(result);
         } finally {
           await runtime.close();
         }
