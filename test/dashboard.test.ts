@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -156,6 +156,20 @@ describe('the team dashboard in headless Chromium', () => {
     expect(reasons.length).toBeGreaterThan(0);
     expect(await page.$$eval('ol.reasons .reason', (items) => items.map((i) => i.textContent))).toEqual(reasons.map((r) => r.reason));
     await screenshot('3-team-overview');
+  });
+
+  it('downloads the figures per interval and the handoffs as the CSV the API gives', async () => {
+    for (const [section, path] of [
+      ['headline', `/v1/teams/${encodeURIComponent(team)}/trend?${period}&interval=week`],
+      ['transitions', `/v1/metrics/transitions?${period}&team=${encodeURIComponent(team)}`],
+    ] as const) {
+      const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`#${section} button.download`)]);
+      const file = await saved.path();
+      const fromApi = await (await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${teamKey}`, accept: 'text/csv' } })).text();
+      expect(readFileSync(file, 'utf8'), section).toBe(fromApi);
+      expect(saved.suggestedFilename()).toMatch(/^seamline-(trend|transitions)-2026-01-01-2026-04-01\.csv$/);
+      expect(fromApi.split('\n').length).toBeGreaterThan(2);
+    }
   });
 
   it('lists the worst journeys and opens the first one as a timeline with its handoffs marked', async () => {

@@ -19,17 +19,33 @@ export class ApiError extends Error {
 
 /** GET a path of the API with query parameters (undefined ones left out); resolves to the JSON. */
 export async function get(path, params = {}) {
+  return (await request(path, params, 'application/json')).json();
+}
+
+/** Saves the CSV the API gives for a path (Accept: text/csv) as a file of the browser's downloads. */
+export async function download(path, params = {}) {
+  const response = await request(path, params, 'text/csv');
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'seamline.csv';
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function request(path, params, accept) {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(name, value);
   const key = apiKey.get();
-  const headers = { Accept: 'application/json', ...(key && { Authorization: `Bearer ${key}` }) };
+  const headers = { Accept: accept, ...(key && { Authorization: `Bearer ${key}` }) };
   let response;
   try {
     response = await fetch(`${path}${query.size ? `?${query}` : ''}`, { headers });
   } catch {
     throw new ApiError(0, 'The metric API could not be reached. Check the connection and try again.');
   }
-  if (response.ok) return response.json();
+  if (response.ok) return response;
   const body = await response.json().catch(() => ({}));
   throw new ApiError(response.status, explain(response.status, body.error ?? body.message));
 }

@@ -1,4 +1,4 @@
-import { get, segment } from './api.js';
+import { download, get, segment } from './api.js';
 import { format, h } from './dom.js';
 import { sparkline } from './sparkline.js';
 
@@ -23,12 +23,19 @@ export function renderOverview(container, { team, period, current, onAuthError }
   const query = { from: period.from, to: period.to, asOf: period.asOf };
   const teamPath = `/v1/teams/${segment(team)}`;
   const optional = (promise) => promise.catch((error) => (error.status === 401 ? Promise.reject(error) : null));
+  const trendQuery = { ...query, interval: period.interval };
   const sections = [
-    section('headline', 'Headline figures', () =>
-      Promise.all([get('/v1/metrics/summary', { ...query, team }), optional(get(`${teamPath}/trend`, { ...query, interval: period.interval }))]).then(
-        ([summary, trend]) => headline(summary, trend),
-      )),
-    section('transitions', 'Where handoffs go', () => get('/v1/metrics/transitions', { ...query, team }).then(transitionMatrix)),
+    section(
+      'headline',
+      'Headline figures',
+      () => Promise.all([get('/v1/metrics/summary', { ...query, team }), optional(get(`${teamPath}/trend`, trendQuery))]).then(([summary, trend]) => headline(summary, trend)),
+      { label: `Download the figures per ${period.interval} (CSV)`, path: `${teamPath}/trend`, params: trendQuery },
+    ),
+    section('transitions', 'Where handoffs go', () => get('/v1/metrics/transitions', { ...query, team }).then(transitionMatrix), {
+      label: 'Download the handoffs (CSV)',
+      path: '/v1/metrics/transitions',
+      params: { ...query, team },
+    }),
     section('reasons', 'Top repeat reasons', () => get(`${teamPath}/repeat-reasons`, { ...query, limit: 5 }).then(repeatReasons)),
     section('journeys', 'Worst journeys', () => get(`${teamPath}/journeys`, { ...query, sort: 'contacts', limit: 10 }).then(worstJourneys)),
   ];
@@ -46,9 +53,15 @@ export function renderOverview(container, { team, period, current, onAuthError }
   }
 }
 
-function section(id, title, load) {
+/** A card of the overview; `csv`: what its download button saves (the API's CSV of the same figures). */
+function section(id, title, load, csv) {
   const body = h('div', { class: 'section-body' }, h('p', { class: 'loading' }, 'Loading…'));
-  const element = h('section', { id, class: 'card', 'aria-labelledby': `${id}-title`, 'aria-busy': 'true' }, h('h2', { id: `${id}-title` }, title), body);
+  const save = csv && h('button', { type: 'button', class: 'download', title: csv.label, 'aria-label': csv.label }, 'CSV');
+  save?.addEventListener('click', () =>
+    download(csv.path, csv.params).catch((error) => body.prepend(h('p', { class: 'error', role: 'alert' }, error.message))),
+  );
+  const header = h('div', { class: 'section-header' }, h('h2', { id: `${id}-title` }, title), save ?? []);
+  const element = h('section', { id, class: 'card', 'aria-labelledby': `${id}-title`, 'aria-busy': 'true' }, header, body);
   return { element, body, load };
 }
 

@@ -8,6 +8,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { orgRoutes } from './routes/org.ts';
 import { registerAuth, type AuthMode } from './auth/plugin.ts';
 import { registerCaching } from './caching.ts';
+import { registerCsv } from './csv.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerDashboard } from './routes/dashboard.ts';
 import { journeyRoutes } from './routes/journeys.ts';
@@ -51,6 +52,7 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
   // Before any route: fastify fixes a route's hooks when the route is added.
   registerAuth(app, { clickhouse: options.clickhouse, mode: options.auth ?? 'off' });
   await registerOpenApi(app); // collects every route registered after it, /docs serves the document
+  registerCsv(app); // before the ETag: it hashes the body sent
   await registerCaching(app);
   registerHealthRoutes(app, { clickhouse: async () => (await options.clickhouse.ping()).success });
   if (options.registry) {

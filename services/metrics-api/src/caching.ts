@@ -44,7 +44,8 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
-function addVary(reply: FastifyReply, header: string): void {
+/** Adds a header to Vary, once. */
+export function addVary(reply: FastifyReply, header: string): void {
   const current = reply.getHeader('vary');
   const values = (Array.isArray(current) ? current.join(',') : String(current ?? '')).split(',').map((v) => v.trim()).filter(Boolean);
   if (values.some((v) => v === '*' || v.toLowerCase() === header.toLowerCase())) return;
