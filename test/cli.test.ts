@@ -68,7 +68,18 @@ describe('the seamline CLI on the worked example', () => {
     const summary = await runCli(['metrics', 'summary', ...period, '--org', tinyOrgMapFile], env);
     expect(summary.stdout).toMatch(new RegExp(`^contacts \\(by first team\\)\\s+${tinyExpected.summary.contacts}$`, 'm'));
     const transitions = await runCli(['metrics', 'transitions', ...period, '--org', tinyOrgMapFile], env);
-    for (const t of tinyExpected.transitions.silos) expect(transitions.stdout).toMatch(new RegExp(`^${t.fromSilo}\\s+${t.toSilo}\\s+${t.count}$`, 'm'));
+    for (const t of (tinyExpected.transitions as { silos: { fromSilo: string; toSilo: string; count: number }[] }).silos) expect(transitions.stdout).toMatch(new RegExp(`^${t.fromSilo}\\s+${t.toSilo}\\s+${t.count}$`, 'm'));
+  });
+
+  it('reads dates without a time as local midnight in --tz, and names a zone that is none', async () => {
+    const dated = await runCli(['metrics', 'summary', '--from', '2026-03-01', '--to', '2026-04-01', '--tz', 'America/New_York', '--org', tinyOrgMapFile, '--json'], env);
+    expect(dated.code, dated.stderr).toBe(0);
+    expect(JSON.parse(dated.stdout)).toMatchObject({ from: '2026-03-01T05:00:00.000Z', to: '2026-04-01T04:00:00.000Z' });
+    const utc = await runCli(['metrics', 'summary', '--from', '2026-03-01', '--to', '2026-04-01', '--org', tinyOrgMapFile, '--json'], env);
+    expect(JSON.parse(utc.stdout)).toMatchObject({ from: '2026-03-01T00:00:00.000Z' });
+    const bad = await runCli(['metrics', 'summary', '--from', '2026-03-01', '--to', '2026-04-01', '--tz', 'Gotham/Central', '--org', tinyOrgMapFile], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--tz: must be an IANA time zone');
   });
 
   it('counts bad lines as dead letters and names bad flags and files', async () => {

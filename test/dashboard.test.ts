@@ -227,7 +227,7 @@ describe('the team dashboard in headless Chromium', () => {
       expect(await tab.inputValue('#from')).toBe(SEEDED_PERIOD.firstDay);
       // A change of the controls is in the link, and the link opens on it elsewhere.
       await tab.selectOption('#period', '90');
-      await tab.waitForFunction(() => new URL(location.href).searchParams.get('period') === '90');
+      await tab.waitForURL((url) => url.searchParams.get('period') === '90');
       const link = new URL(tab.url());
       expect([link.searchParams.get('team'), link.searchParams.get('from')]).toEqual([team, null]);
       await tab.close();

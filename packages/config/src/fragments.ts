@@ -113,7 +113,22 @@ const duration = z
     return Number(match![1]) * units[match![2] as keyof typeof units];
   });
 
+/** Whether the runtime knows `zone` as a time zone (an IANA name such as Europe/Berlin, or UTC). */
+export function knownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 export const metricsEnv = {
+  SEAMLINE_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(knownTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York, or UTC')
+    .describe('The organisation\'s time zone: where its days and weeks start, and what a date without a time means.'),
   SEAMLINE_REPEAT_WINDOW: duration.prefault('7d').describe('Repeat window W.'),
   SEAMLINE_BILLING_WINDOW: duration.prefault('72h').describe('Billing trigger window B.'),
   SEAMLINE_ORG_MAP: z.string().optional().describe('Org map file (YAML or JSON).'),

@@ -2,6 +2,7 @@ export { ConfigError, failStartup, loadConfig, loadConfigOrExit, type Env } from
 export {
   clickhouseEnv,
   proxyEnv,
+  knownTimeZone,
   durationSchema,
   httpEnv,
   identityEnv,

@@ -27,6 +27,8 @@ export interface MetricsAppOptions {
   registry?: Registry;
   /** Whose X-Forwarded-For to believe (TRUST_PROXY). */
   trustProxy?: boolean | number | string[];
+  /** The organisation's time zone (SEAMLINE_TIME_ZONE): what a date means, where days and weeks start. */
+  timeZone?: string;
 }
 
 export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
@@ -59,9 +61,10 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
     registerPrometheus(app, options.registry);
     registerTablesFreshness(options.registry, options.clickhouse, () => options.metrics.modelVersion());
   }
-  await app.register(metricsRoutes, { metrics: options.metrics });
+  const timeZone = options.timeZone ?? 'UTC';
+  await app.register(metricsRoutes, { metrics: options.metrics, timeZone });
   await app.register(orgRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
-  await app.register(teamRoutes, { clickhouse: options.clickhouse, metrics: options.metrics });
+  await app.register(teamRoutes, { clickhouse: options.clickhouse, metrics: options.metrics, timeZone });
   await app.register(journeyRoutes, { clickhouse: options.clickhouse, orgMap: options.orgMap });
   await registerDashboard(app); // the team lead's page at /dashboard/; its data comes from /v1 with the key
   return app;

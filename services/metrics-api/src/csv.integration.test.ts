@@ -81,6 +81,22 @@ describe('CSV from the metric API', () => {
     expect(trend.rows.map((row) => [row.team, row.from, row.to, Number(row.contacts)])).toEqual(points.map((p) => ['t1', p.from, p.to, p.contacts]));
   });
 
+  it('reads dates without a time as local midnight in tz, else in the organisation\'s zone', async () => {
+    const metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
+    const berlin = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: () => orgMap, logger, auth: 'off', timeZone: 'Europe/Berlin' });
+    try {
+      const inBerlin = (await berlin.inject({ method: 'GET', url: '/v1/metrics/summary?from=2026-03-01&to=2026-04-01&asOf=2026-04-02' })).json();
+      expect([inBerlin.from, inBerlin.to, inBerlin.asOf]).toEqual(['2026-02-28T23:00:00.000Z', '2026-03-31T22:00:00.000Z', '2026-04-01T22:00:00.000Z']);
+      const inUtc = (await berlin.inject({ method: 'GET', url: '/v1/metrics/summary?from=2026-03-01&to=2026-04-01&tz=UTC' })).json();
+      expect([inUtc.from, inUtc.to]).toEqual(['2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z']);
+      const bad = await berlin.inject({ method: 'GET', url: '/v1/metrics/teams?from=2026-03-01&to=2026-04-01&tz=Berlin' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error).toMatch(/tz: must be an IANA time zone/);
+    } finally {
+      await berlin.close();
+    }
+  });
+
   it('answers JSON unless CSV is preferred, and keeps errors JSON', async () => {
     const preferJson = await app.inject({ method: 'GET', url: `/v1/metrics/summary?${MARCH}`, headers: { accept: 'application/json, text/csv;q=0.5' } });
     expect(preferJson.headers['content-type']).toContain('application/json');

@@ -21,6 +21,7 @@ const app = await buildMetricsApp({
   auth: config.METRICS_API_AUTH,
   registry: createMetricsRegistry('metrics-api'),
   trustProxy: config.TRUST_PROXY,
+  timeZone: config.SEAMLINE_TIME_ZONE,
 });
 // SIGHUP re-reads the org map without a restart; a broken file leaves the current map in force.
 process.on('SIGHUP', () => void orgMap.reload().catch(() => {}));

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { summarySchema, teamsSchema, transitionsSchema } from '@seamline/journeys';
 import { canSeeTeam, checkScope, principalOf } from '../auth/principal.ts';
 import { accessResponses, problemSchema } from '../auth/responses.ts';
-import { metricQuery } from '@seamline/metrics';
+import { metricQueryIn } from '@seamline/metrics';
 import type { MetricSource, MetricsService } from '@seamline/metrics';
 
 /** Response header naming where the figures came from: `tables` or `events` (see MetricSource). */
@@ -13,9 +13,11 @@ export const SOURCE_HEADER = 'seamline-source';
  * GET /v1/metrics/summary|teams|transitions: the same JSON as `seamline metrics ...`.
  * A team key sees its own teams; silo- and organisation-wide figures need an admin key.
  */
-export async function metricsRoutes(app: FastifyInstance, options: { metrics: MetricsService }): Promise<void> {
+export async function metricsRoutes(app: FastifyInstance, options: { metrics: MetricsService; timeZone?: string }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { metrics } = options;
+  // Dates without a time are local midnight in `tz`, else in the organisation's zone.
+  const metricQuery = metricQueryIn(options.timeZone ?? 'UTC');
   const reportTo = (reply: FastifyReply) => (source: MetricSource) => void reply.header(SOURCE_HEADER, source);
   routes.get(
     '/v1/metrics/summary',

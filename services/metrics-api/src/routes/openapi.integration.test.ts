@@ -74,7 +74,7 @@ describe('the OpenAPI document at /docs/json', () => {
       expect(operation!.parameters?.some((p) => p.in === 'path'), path).toBe(true);
     }
     const trend = document.paths['/v1/teams/{team}/trend']!.get!;
-    expect(trend.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:team', 'query:asOf', 'query:from', 'query:interval', 'query:to']);
+    expect(trend.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:team', 'query:asOf', 'query:from', 'query:interval', 'query:to', 'query:tz']);
     const point = (trend.responses['200']!.content!['application/json']!.schema as { properties: { points: { items: { properties: Record<string, unknown> } } } }).properties.points.items;
     expect(Object.keys(point.properties)).toEqual(expect.arrayContaining(['from', 'to', 'contacts', 'fcrRate', 'crossSiloBounces']));
     expect(Object.keys(document.paths).some((path) => path.startsWith('/docs'))).toBe(false);

@@ -124,6 +124,32 @@ describe('team routes over the tiny example and a generated sample', () => {
     ]);
   });
 
+  it('cuts days at local midnight in tz, 23 hours long on the day clocks go forward, each the summary of its interval', async () => {
+    // New York moves to summer time on 2026-03-08; dates without a time are local midnights.
+    const { status, body } = await get(`/v1/teams/${busyTeam}/trend?from=2026-03-05&to=2026-03-12&interval=day&tz=America/New_York&asOf=${AFTER_ALL_EVENTS}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    const points = body.points as { from: string; to: string; contacts: number }[];
+    expect(points.map((p) => p.from)).toEqual([
+      '2026-03-05T05:00:00.000Z',
+      '2026-03-06T05:00:00.000Z',
+      '2026-03-07T05:00:00.000Z',
+      '2026-03-08T05:00:00.000Z',
+      '2026-03-09T04:00:00.000Z',
+      '2026-03-10T04:00:00.000Z',
+      '2026-03-11T04:00:00.000Z',
+    ]);
+    expect((Date.parse(points[3]!.to) - Date.parse(points[3]!.from)) / 3_600_000).toBe(23);
+    expect(points.reduce((sum, p) => sum + p.contacts, 0)).toBeGreaterThan(0);
+    await expectPointsEqualSummaries(busyTeam, points, AFTER_ALL_EVENTS);
+    // Weeks start on local Monday (2026-03-09), in the zone's own offset.
+    const weeks = await get(`/v1/teams/${busyTeam}/trend?from=2026-03-05&to=2026-03-20&interval=week&tz=America/New_York&asOf=${AFTER_ALL_EVENTS}`);
+    expect((weeks.body.points as { from: string }[]).map((p) => p.from)).toEqual(['2026-03-05T05:00:00.000Z', '2026-03-09T04:00:00.000Z', '2026-03-16T04:00:00.000Z']);
+    // A zone that is none is named.
+    const bad = await get(`/v1/teams/${busyTeam}/trend?from=2026-03-05&to=2026-03-12&tz=Mars/Olympus`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/tz.*IANA time zone/);
+  });
+
   it('reads the tables for an asOf before later events too, with the same figures as the summary', async () => {
     // Events after asOf exist: the rows say what each figure was at asOf.
     const asOf = '2026-02-10T00:00:00.000Z';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readRepeatReasons, readTeamJourneys } from '@seamline/clickhouse';
 import { byCodeUnit, ratio, summarySchema } from '@seamline/journeys';
-import type { MetricSource, MetricsService } from '@seamline/metrics';
+import { calendarIntervals, metricQueryIn, type CalendarInterval, type MetricSource, type MetricsService } from '@seamline/metrics';
 import { z } from 'zod';
 import { checkScope } from '../auth/principal.ts';
 import { problemResponses } from '../openapi.ts';
@@ -16,11 +16,12 @@ export interface TeamRoutesOptions {
   clickhouse: ClickHouseClient;
   /** The trend's figures: as the summary gives them, from the tables or, until they hold the model in force, from the events. */
   metrics: MetricsService;
+  /** The organisation's time zone (SEAMLINE_TIME_ZONE): where days and weeks start unless tz says. */
+  timeZone?: string;
 }
 
 /** Most points one trend request may ask for: a bit more than a year of days. */
 export const MAX_TREND_POINTS = 400;
-const DAY_MS = 86_400_000;
 /** The reason of contacts whose start event gave none. */
 export const NO_REASON = '(none)';
 
@@ -31,13 +32,26 @@ const FROM_BEFORE_TO = { message: 'from must be before to', path: ['from'] };
 
 export const teamParams = z.object({ team: z.string().min(1).max(200).describe('a team of the org map, e.g. billing-t1') });
 
-export const trendQuery = z
-  .object({
-    ...period,
-    interval: z.enum(['day', 'week']).default('day').describe('UTC days, or ISO weeks starting Monday 00:00 UTC'),
-    asOf: instant('2026-04-01T00:00:00Z').optional(),
-  })
-  .refine(fromBeforeTo, FROM_BEFORE_TO);
+/** The trend's query: the period and asOf as the metric endpoints take them, and the interval. */
+export const trendQueryIn = (zone: string) =>
+  z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      asOf: z.string().optional(),
+      tz: z.string().optional().describe('IANA time zone whose midnights and Mondays cut the intervals (default SEAMLINE_TIME_ZONE)'),
+      interval: z.enum(['day', 'week']).default('day').describe('local days, or weeks starting local Monday 00:00'),
+    })
+    .transform((query, context) => {
+      const { interval, ...rest } = query;
+      const parsed = metricQueryIn(zone).safeParse(rest);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) context.addIssue({ ...issue, code: 'custom', message: issue.message });
+        return z.NEVER;
+      }
+      return { ...parsed.data, interval, tz: query.tz ?? zone };
+    });
+export const trendQuery = trendQueryIn('UTC');
 
 /** One interval's summary scoped to the team: SPEC's figures, as /v1/metrics/summary gives them. */
 export const trendPointSchema = z.object({
@@ -86,27 +100,14 @@ export const teamJourneysSchema = z.object({
   ),
 });
 
-export interface Interval {
-  from: Date;
-  to: Date;
-}
+export type Interval = CalendarInterval;
 
 /**
- * [from, to) cut at UTC midnights (day) or at Mondays 00:00 UTC (week); the first and last
- * interval clipped to the period. Undefined when there would be more than `max`.
+ * [from, to) cut at local midnights (day) or local Mondays 00:00 (week) in `zone`; the first and
+ * last interval clipped to the period. Undefined when there would be more than `max`.
  */
-export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', max = MAX_TREND_POINTS): Interval[] | undefined {
-  const intervals: Interval[] = [];
-  for (let start = from.getTime(); start < to.getTime(); ) {
-    if (intervals.length === max) return undefined;
-    const midnight = Math.floor(start / DAY_MS) * DAY_MS;
-    const daysSinceMonday = (new Date(midnight).getUTCDay() + 6) % 7;
-    const boundary = interval === 'day' ? midnight + DAY_MS : midnight + (7 - daysSinceMonday) * DAY_MS;
-    const end = Math.min(boundary, to.getTime());
-    intervals.push({ from: new Date(start), to: new Date(end) });
-    start = end;
-  }
-  return intervals;
+export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', zone = 'UTC', max = MAX_TREND_POINTS): Interval[] | undefined {
+  return calendarIntervals(from, to, interval, zone, max);
 }
 
 /** GET /v1/teams/:team/trend, /repeat-reasons and /journeys: a team key sees only its own teams. */
@@ -121,17 +122,17 @@ export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOption
         tags: ['teams'],
         summary: "The team's summary per day or ISO week",
         params: teamParams,
-        querystring: trendQuery,
+        querystring: trendQueryIn(options.timeZone ?? 'UTC'),
         response: { 200: trendSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
       const { team } = request.params;
       if (!checkScope(request, reply, { team })) return reply;
-      const { interval } = request.query;
+      const { interval, tz } = request.query;
       const from = new Date(request.query.from);
       const to = new Date(request.query.to);
-      const intervals = trendIntervals(from, to, interval);
+      const intervals = trendIntervals(from, to, interval, tz);
       if (!intervals) {
         const hint = interval === 'day' ? 'a shorter period or interval=week' : 'a shorter period';
         return reply.code(400).send({ error: `from: the period has more than ${MAX_TREND_POINTS} ${interval}s; ask for ${hint}` });
