@@ -242,6 +242,45 @@ describe('the team dashboard in headless Chromium', () => {
     }
   });
 
+  it('cuts days at local midnight in the time zone chosen, across a daylight-saving change, and shows times in it', async () => {
+    // New York moves to summer time on 2026-03-08: that day has 23 hours.
+    const days = { firstDay: '2026-03-05', lastDay: '2026-03-11' };
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    tab.on('pageerror', (error) => pageErrors.push(error.message));
+    const trendRequests: URL[] = [];
+    tab.on('request', (request) => {
+      if (request.url().includes('/trend?')) trendRequests.push(new URL(request.url()));
+    });
+    try {
+      await tab.goto(`${dashboardUrl(baseUrl, { team, ...days })}&tz=America/New_York`);
+      await tab.fill('#api-key', teamKey);
+      await tab.click('#login-form button[type="submit"]');
+      await tab.waitForSelector('#headline[aria-busy="false"]');
+      expect(await tab.inputValue('#tz')).toBe('America/New_York');
+      const trend = trendRequests.at(-1)!;
+      expect([trend.searchParams.get('from'), trend.searchParams.get('to'), trend.searchParams.get('tz')]).toEqual([
+        '2026-03-05T05:00:00.000Z',
+        '2026-03-12T04:00:00.000Z',
+        'America/New_York',
+      ]);
+      const [saved] = await Promise.all([tab.waitForEvent('download'), tab.click('#headline button.download')]);
+      const starts = readFileSync(await saved.path(), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[1]);
+      expect(starts).toEqual(['2026-03-05T05:00:00.000Z', '2026-03-06T05:00:00.000Z', '2026-03-07T05:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z', '2026-03-10T04:00:00.000Z', '2026-03-11T04:00:00.000Z']);
+      await tab.screenshot({ path: new URL('7-overview-new-york.png', SCREENSHOTS).pathname, fullPage: true });
+      // The same days in Berlin start at its midnight, and a journey's times are shown there, named.
+      await tab.selectOption('#tz', 'Europe/Berlin');
+      await tab.waitForURL((url) => url.searchParams.get('tz') === 'Europe/Berlin');
+      await tab.waitForSelector('#headline[aria-busy="false"]');
+      expect(trendRequests.at(-1)!.searchParams.get('from')).toBe('2026-03-04T23:00:00.000Z');
+      await tab.screenshot({ path: new URL('8-overview-berlin.png', SCREENSHOTS).pathname, fullPage: true });
+      await tab.click('#journeys [data-journey]');
+      await tab.waitForSelector('#journey[aria-busy="false"]');
+      expect(await tab.textContent('#journey time')).toMatch(/Europe\/Berlin$/);
+    } finally {
+      await tab.close();
+    }
+  });
+
   it('lays the overview out for a phone, and signs out back to the sign-in form, with no script error on the way', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${baseUrl}/dashboard/#/`);

@@ -1,7 +1,7 @@
 // The dashboard's entry: sign-in, the team and period controls, and the hash routes
 // (#/ a team's overview, #/journey/<id> one journey's timeline, so a journey can be linked).
 import { apiKey, get } from './api.js';
-import { h } from './dom.js';
+import { h, localMidnight, showTimesIn, todayIn } from './dom.js';
 import { renderOverview } from './overview.js';
 import { renderJourney } from './timeline.js';
 
@@ -11,11 +11,13 @@ const SELECTION = 'seamline.selection';
 const iso = (ms) => new Date(ms).toISOString();
 const utcDay = (date) => Date.parse(`${date}T00:00:00Z`);
 
-// The state of the controls lives in the URL (?team=&period=&from=&to=&asOf=), so a view can be
+// The state of the controls lives in the URL (?team=&period=&from=&to=&asOf=&tz=), so a view can be
 // shared or bookmarked; without one in the URL, the tab's last view.
-const URL_KEYS = { team: 'team', preset: 'period', from: 'from', to: 'to', asOf: 'asOf' };
+const URL_KEYS = { team: 'team', preset: 'period', from: 'from', to: 'to', asOf: 'asOf', tz: 'tz' };
 const PRESETS = ['7', '30', '90', 'custom'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const ZONES = [...new Set(['UTC', BROWSER_ZONE, ...Intl.supportedValuesOf('timeZone')])];
 
 function selectionFromUrl() {
   const params = new URLSearchParams(location.search);
@@ -25,6 +27,7 @@ function selectionFromUrl() {
     if (value === null) continue;
     if (key === 'preset' && !PRESETS.includes(value)) continue;
     if (['from', 'to', 'asOf'].includes(key) && value !== '' && !DATE.test(value)) continue;
+    if (key === 'tz' && !ZONES.includes(value)) continue;
     given[key] = value;
   }
   // Dates without a period mean those dates.
@@ -50,26 +53,36 @@ let selection = {
   from: '',
   to: '',
   asOf: '',
+  tz: 'UTC',
   ...(Object.keys(fromUrl).length > 0 ? fromUrl : JSON.parse(sessionStorage.getItem(SELECTION) ?? '{}')),
 };
 // Each view and each team list gets a number; an answer for an older one is dropped.
 let generation = 0;
 let teamsRequest = 0;
 
-/** The period the controls describe, as the API takes it, or `error` when the dates make none. */
+/** A date (YYYY-MM-DD) `days` later. */
+const addDays = (date, days) => iso(utcDay(date) + days * DAY).slice(0, 10);
+
+/**
+ * The period the controls describe, as the API takes it: whole days of the chosen zone, each from
+ * its local midnight (23 or 25 hours across a daylight-saving change); `error` when the dates make
+ * none.
+ */
 function period() {
-  let from;
-  let to;
+  const zone = selection.tz;
+  let first;
+  let last;
   if (selection.preset === 'custom') {
     if (!selection.from || !selection.to) return { error: 'Choose the first and the last day of the period.' };
-    [from, to] = [utcDay(selection.from), utcDay(selection.to) + DAY];
-    if (!(from < to)) return { error: 'The period must end on or after the day it starts.' };
+    [first, last] = [selection.from, selection.to];
+    if (!(utcDay(first) <= utcDay(last))) return { error: 'The period must end on or after the day it starts.' };
   } else {
-    to = Math.floor(Date.now() / DAY) * DAY + DAY;
-    from = to - Number(selection.preset) * DAY;
+    last = todayIn(zone);
+    first = addDays(last, 1 - Number(selection.preset));
   }
-  const asOf = selection.asOf ? iso(utcDay(selection.asOf) + DAY) : undefined;
-  return { from: iso(from), to: iso(to), asOf, interval: to - from <= 31 * DAY ? 'day' : 'week' };
+  const [from, to] = [localMidnight(first, zone), localMidnight(addDays(last, 1), zone)];
+  const asOf = selection.asOf ? iso(localMidnight(addDays(selection.asOf, 1), zone)) : undefined;
+  return { from: iso(from), to: iso(to), asOf, tz: zone, interval: to - from <= 31 * DAY + 2 * 3_600_000 ? 'day' : 'week' };
 }
 
 function route() {
@@ -132,6 +145,10 @@ function update(change) {
 
 function showControls() {
   const custom = selection.preset === 'custom';
+  showTimesIn(selection.tz);
+  if ($('tz').options.length === 0) $('tz').replaceChildren(...ZONES.map((zone) => h('option', { value: zone }, zone)));
+  $('tz').value = selection.tz;
+  for (const label of document.querySelectorAll('[data-zone]')) label.textContent = selection.tz;
   $('period').value = selection.preset;
   $('from').value = selection.from;
   $('to').value = selection.to;
@@ -174,13 +191,18 @@ $('period').addEventListener('change', (event) => {
   const preset = event.target.value;
   // Switching to dates starts from the period shown so far.
   const { from, to } = period();
-  const dates = preset === 'custom' && !selection.from ? { from: from.slice(0, 10), to: iso(Date.parse(to) - DAY).slice(0, 10) } : {};
+  const day = (instant) => new Intl.DateTimeFormat('en-CA', { timeZone: selection.tz }).format(new Date(instant));
+  const dates = preset === 'custom' && !selection.from ? { from: day(from), to: day(Date.parse(to) - 1) } : {};
   update({ preset, ...dates });
   showControls();
 });
 $('from').addEventListener('change', (event) => update({ from: event.target.value }));
 $('to').addEventListener('change', (event) => update({ to: event.target.value }));
 $('as-of').addEventListener('change', (event) => update({ asOf: event.target.value }));
+$('tz').addEventListener('change', (event) => {
+  update({ tz: event.target.value });
+  showControls();
+});
 window.addEventListener('hashchange', () => {
   route();
   if (!location.hash.startsWith('#/journey/')) $('view').focus({ preventScroll: true });

@@ -25,14 +25,43 @@ function fill(element, attrs, children) {
 }
 
 const counts = new Intl.NumberFormat('en');
-const dateTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium' });
+let zone = 'UTC';
+let dateTime;
+let dateOnly;
+
+/** Times are shown in this zone (an IANA name), the zone named after each time. */
+export function showTimesIn(timeZone) {
+  zone = timeZone;
+  dateTime = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+  dateOnly = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium' });
+}
+showTimesIn('UTC');
+
+/** The instant (ms) at which a day (YYYY-MM-DD) starts in `timeZone`: its local midnight, on DST days too. */
+export function localMidnight(date, timeZone) {
+  const [y, m, d] = date.split('-').map(Number);
+  const guess = Date.UTC(y, m - 1, d);
+  // The zone's offset at an instant: its wall-clock time there, read as if it were UTC, minus the instant.
+  const offset = (at) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(new Date(at))
+        .map((p) => [p.type, p.value]),
+    );
+    return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - at;
+  };
+  const first = guess - offset(guess);
+  return guess - offset(first);
+}
+
+/** Today's date (YYYY-MM-DD) in `timeZone`. */
+export const todayIn = (timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
 
 /** Formats for the figures: a null rate or mean shows as "—", never as 0. */
 export const format = {
   count: (n) => (n === null || n === undefined ? '—' : counts.format(n)),
   percent: (rate) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`),
   mean: (n) => (n === null || n === undefined ? '—' : n.toFixed(2)),
-  dateTime: (iso) => `${dateTime.format(new Date(iso))} UTC`,
+  dateTime: (iso) => `${dateTime.format(new Date(iso))} ${zone}`,
   date: (iso) => dateOnly.format(new Date(iso)),
 };

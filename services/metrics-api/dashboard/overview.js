@@ -21,9 +21,10 @@ const HEADLINE = [
  */
 export function renderOverview(container, { team, period, current, onAuthError }) {
   const query = { from: period.from, to: period.to, asOf: period.asOf };
+  // The trend's days and weeks start at the zone's midnight and Monday.
   const teamPath = `/v1/teams/${segment(team)}`;
   const optional = (promise) => promise.catch((error) => (error.status === 401 ? Promise.reject(error) : null));
-  const trendQuery = { ...query, interval: period.interval };
+  const trendQuery = { ...query, interval: period.interval, tz: period.tz };
   const sections = [
     section(
       'headline',
