@@ -147,6 +147,15 @@ describe('the team dashboard in headless Chromium', () => {
       expect(await page.textContent(`[data-field="${field}"] .value`), field).toBe(shown(summary[field] ?? null));
     }
     expect(await page.locator('#headline svg.sparkline path').count()).toBe(8);
+    // Each card says in one line what it counts, and links to its definition in the glossary served beside it.
+    const glossary = await (await fetch(`${baseUrl}/dashboard/glossary.html`)).text();
+    for (const field of Object.keys(HEADLINE)) {
+      expect(await page.textContent(`[data-field="${field}"] .counts`), field).toMatch(/^Counts (contacts|mature contacts|journeys|handoffs|repeat contacts) /);
+      expect(await page.getAttribute(`[data-field="${field}"] a.label`, 'href'), field).toBe(`glossary.html#${field}`);
+      expect(glossary, field).toContain(`id="${field}"`);
+    }
+    expect(await page.textContent('[data-field="contacts"] .counts')).toContain('(first team)');
+    expect(await page.textContent('[data-field="fcrRate"] .counts')).toContain('(final team)');
 
     const transitions = await api<{ silos: { count: number }[] }>(`/v1/metrics/transitions?${period}&team=${encodeURIComponent(team)}`, teamKey);
     const cells = await page.$$eval('table.matrix td', (tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
@@ -266,6 +275,10 @@ describe('the team dashboard in headless Chromium', () => {
       const [saved] = await Promise.all([tab.waitForEvent('download'), tab.click('#headline button.download')]);
       const starts = readFileSync(await saved.path(), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[1]);
       expect(starts).toEqual(['2026-03-05T05:00:00.000Z', '2026-03-06T05:00:00.000Z', '2026-03-07T05:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z', '2026-03-10T04:00:00.000Z', '2026-03-11T04:00:00.000Z']);
+      // First-contact resolution over a week: a rate only with enough mature contacts.
+      const week = await api<Summary>(`/v1/metrics/summary?from=2026-03-05T05:00:00.000Z&to=2026-03-12T04:00:00.000Z&team=${encodeURIComponent(team)}`, teamKey);
+      const fcrShown = await tab.textContent('[data-field="fcrRate"] .value');
+      expect(fcrShown).toBe((week.matureContacts ?? 0) < 5 ? `Too few (${week.matureContacts} mature)` : asPercent(week.fcrRate ?? null));
       await tab.screenshot({ path: new URL('7-overview-new-york.png', SCREENSHOTS).pathname, fullPage: true });
       // The same days in Berlin start at its midnight, and a journey's times are shown there, named.
       await tab.selectOption('#tz', 'Europe/Berlin');

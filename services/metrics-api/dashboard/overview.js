@@ -2,17 +2,28 @@ import { download, get, segment } from './api.js';
 import { format, h } from './dom.js';
 import { sparkline } from './sparkline.js';
 
-// The headline figures, in the order a team lead reads them, with the counts behind each rate.
+// The headline figures, in the order a team lead reads them, with the counts behind each rate,
+// the contacts or journeys each one counts (`counts`, one line), and its definition in the glossary.
 const HEADLINE = [
-  { field: 'contacts', label: 'Contacts', show: format.count, detail: (s) => `${format.count(s.journeys)} journeys` },
-  { field: 'repeatRate', label: 'Repeat rate', show: format.percent, detail: (s) => `${format.count(s.repeatContacts)} of ${format.count(s.contacts)} contacts` },
-  { field: 'fcrRate', label: 'First-contact resolution', show: format.percent, detail: (s) => `${format.count(s.fcrContacts)} of ${format.count(s.matureContacts)} mature contacts` },
-  { field: 'contactsPerJourney', label: 'Contacts per journey', show: format.mean, detail: () => 'mean, whole journeys' },
-  { field: 'crossSiloJourneyRate', label: 'Cross-silo journeys', show: format.percent, detail: (s) => `${format.count(s.crossSiloJourneys)} of ${format.count(s.journeys)} journeys` },
-  { field: 'billingTriggeredRate', label: 'Billing-triggered journeys', show: format.percent, detail: (s) => `${format.count(s.billingTriggeredJourneys)} of ${format.count(s.journeys)} journeys` },
-  { field: 'transfers', label: 'Transfers', show: format.count, detail: (s) => `${format.count(s.crossSiloTransfers)} cross-silo` },
-  { field: 'bounces', label: 'Bounces', show: format.count, detail: (s) => `${format.count(s.crossSiloBounces)} cross-silo` },
+  { field: 'contacts', label: 'Contacts', show: format.count, counts: 'contacts that started with the team (first team)', detail: (s) => `${format.count(s.journeys)} journeys` },
+  { field: 'repeatRate', label: 'Repeat rate', show: format.percent, counts: 'contacts that started with the team (first team)', detail: (s) => `${format.count(s.repeatContacts)} of ${format.count(s.contacts)} contacts` },
+  {
+    field: 'fcrRate',
+    label: 'First-contact resolution',
+    show: format.percent,
+    counts: 'mature contacts that ended with the team (final team)',
+    detail: (s) => `${format.count(s.fcrContacts)} of ${format.count(s.matureContacts)} mature contacts`,
+    tooFew: (s) => s.matureContacts < MIN_MATURE,
+  },
+  { field: 'contactsPerJourney', label: 'Contacts per journey', show: format.mean, counts: 'journeys that started with the team', detail: () => 'mean, whole journeys' },
+  { field: 'crossSiloJourneyRate', label: 'Cross-silo journeys', show: format.percent, counts: 'journeys that started with the team', detail: (s) => `${format.count(s.crossSiloJourneys)} of ${format.count(s.journeys)} journeys` },
+  { field: 'billingTriggeredRate', label: 'Billing-triggered journeys', show: format.percent, counts: 'journeys that started with the team', detail: (s) => `${format.count(s.billingTriggeredJourneys)} of ${format.count(s.journeys)} journeys` },
+  { field: 'transfers', label: 'Transfers', show: format.count, counts: 'handoffs within contacts that started with the team', detail: (s) => `${format.count(s.crossSiloTransfers)} cross-silo` },
+  { field: 'bounces', label: 'Bounces', show: format.count, counts: 'repeat contacts that started with the team, sent on from another', detail: (s) => `${format.count(s.crossSiloBounces)} cross-silo` },
 ];
+
+/** Fewer mature contacts than this, and a first-contact resolution rate says nothing yet. */
+const MIN_MATURE = 5;
 
 /**
  * A team's overview: every section loads at once and fills in (or shows its own error) as its
@@ -72,12 +83,15 @@ function headline(summary, trend) {
   return h(
     'ul',
     { class: 'figures' },
-    HEADLINE.map(({ field, label, show, detail }) =>
+    HEADLINE.map(({ field, label, show, counts, detail, tooFew }) =>
       h(
         'li',
         { class: 'figure', 'data-field': field },
-        h('span', { class: 'label' }, label),
-        h('span', { class: 'value' }, show(summary[field])),
+        h('a', { class: 'label', href: `glossary.html#${field}`, title: `What ${label.toLowerCase()} means` }, label),
+        tooFew?.(summary)
+          ? h('span', { class: 'value too-few' }, `Too few (${format.count(summary.matureContacts)} mature)`)
+          : h('span', { class: 'value' }, show(summary[field])),
+        h('span', { class: 'counts' }, `Counts ${counts}`),
         h('span', { class: 'detail' }, detail(summary)),
         points.length > 0 ? sparkline(points, field, `${label} ${per}`, show) : h('span', { class: 'detail' }, per),
       ),
