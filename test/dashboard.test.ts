@@ -155,6 +155,16 @@ describe('the team dashboard in headless Chromium', () => {
       expect(glossary, field).toContain(`id="${field}"`);
     }
     expect(await page.textContent('[data-field="contacts"] .counts')).toContain('(first team)');
+    // Each card compares with the period of the same length just before.
+    const length = Date.parse(to) - Date.parse(from);
+    const before = await api<Summary>(`/v1/metrics/summary?from=${new Date(Date.parse(from) - length).toISOString()}&to=${from}&team=${encodeURIComponent(team)}`, teamKey);
+    const contactsChange = (summary.contacts ?? 0) - (before.contacts ?? 0);
+    expect(await page.textContent('[data-field="contacts"] .change')).toBe(
+      contactsChange === 0 ? '= same as the period before' : `${contactsChange > 0 ? '▲' : '▼'} ${asCount(Math.abs(contactsChange))} ${contactsChange > 0 ? 'more' : 'less'} than the period before`,
+    );
+    const fcrChange = await page.textContent('[data-field="fcrRate"] .change');
+    if (summary.fcrRate === null || before.fcrRate === null) expect(fcrChange).toBe('no figure to compare with in the period before');
+    else expect(fcrChange).toContain(`${Math.abs(((summary.fcrRate ?? 0) - (before.fcrRate ?? 0)) * 100).toFixed(1)} pts`);
     expect(await page.textContent('[data-field="fcrRate"] .counts')).toContain('(final team)');
 
     const transitions = await api<{ silos: { count: number }[] }>(`/v1/metrics/transitions?${period}&team=${encodeURIComponent(team)}`, teamKey);

@@ -36,11 +36,17 @@ export function renderOverview(container, { team, period, current, onAuthError }
   const teamPath = `/v1/teams/${segment(team)}`;
   const optional = (promise) => promise.catch((error) => (error.status === 401 ? Promise.reject(error) : null));
   const trendQuery = { ...query, interval: period.interval, tz: period.tz };
+  // The period of the same length just before, as of the same instant: what each card compares with.
+  const length = Date.parse(period.to) - Date.parse(period.from);
+  const previous = { from: new Date(Date.parse(period.from) - length).toISOString(), to: period.from, asOf: period.asOf };
   const sections = [
     section(
       'headline',
       'Headline figures',
-      () => Promise.all([get('/v1/metrics/summary', { ...query, team }), optional(get(`${teamPath}/trend`, trendQuery))]).then(([summary, trend]) => headline(summary, trend)),
+      () =>
+        Promise.all([get('/v1/metrics/summary', { ...query, team }), optional(get(`${teamPath}/trend`, trendQuery)), optional(get('/v1/metrics/summary', { ...previous, team }))]).then(
+          ([summary, trend, before]) => headline(summary, trend, before),
+        ),
       { label: `Download the figures per ${period.interval} (CSV)`, path: `${teamPath}/trend`, params: trendQuery },
     ),
     section('transitions', 'Where handoffs go', () => get('/v1/metrics/transitions', { ...query, team }).then(transitionMatrix), {
@@ -77,7 +83,19 @@ function section(id, title, load, csv) {
   return { element, body, load };
 }
 
-function headline(summary, trend) {
+/** The change of a figure from the period before: points for rates, the difference for counts and means. */
+export function change(field, now, before) {
+  const a = now[field];
+  const b = before?.[field];
+  if (a === null || a === undefined || b === null || b === undefined) return 'no figure to compare with in the period before';
+  const rate = field.endsWith('Rate');
+  const delta = rate ? (a - b) * 100 : a - b;
+  const shown = rate ? `${Math.abs(delta).toFixed(1)} pts` : field === 'contactsPerJourney' ? Math.abs(delta).toFixed(2) : format.count(Math.abs(delta));
+  const arrow = delta > 0 ? '▲' : delta < 0 ? '▼' : '=';
+  return `${arrow} ${delta === 0 ? 'same as' : `${shown} ${delta > 0 ? 'more than' : 'less than'}`} the period before`;
+}
+
+function headline(summary, trend, before) {
   const points = trend?.points ?? [];
   const per = trend ? `per ${trend.interval}` : 'trend unavailable';
   return h(
@@ -93,6 +111,7 @@ function headline(summary, trend) {
           : h('span', { class: 'value' }, show(summary[field])),
         h('span', { class: 'counts' }, `Counts ${counts}`),
         h('span', { class: 'detail' }, detail(summary)),
+        h('span', { class: 'change' }, change(field, summary, before)),
         points.length > 0 ? sparkline(points, field, `${label} ${per}`, show) : h('span', { class: 'detail' }, per),
       ),
     ),
