@@ -3,7 +3,7 @@
 // are rebuilt for a new org map or windows), the answers it keeps, and the org map in force.
 export { createMetricsService, type MetricSource, type MetricsService, type MetricWindows, type SourceReport } from './metrics-service.ts';
 export { metricQuery, metricQueryIn, type MetricQuery } from './metric-query.ts';
-export { calendarIntervals, instantOf, isDate, isTimeZone, type CalendarInterval } from './time-zone.ts';
+export { calendarIntervals, instantOf, isDate, isTimeZone, latestLocalWeekly, localDaysBefore, localTime, type CalendarInterval } from './time-zone.ts';
 export { figuresOf, summaryFromTables, teamsFromTables, transitionsFromTables, type Figures, type TableMetricParams } from './table-metrics.ts';
 export { readStoredState, tablesVerdict, verdictOf, type StoredState, type TablesVerdict } from './freshness.ts';
 export { orgMapFromFile, type OrgMapSource } from './org-map-source.ts';

@@ -44,3 +44,24 @@ export function calendarIntervals(from: Date, to: Date, interval: 'day' | 'week'
   }
   return intervals;
 }
+
+/**
+ * The latest instant at or before `now` that is `hour`:00 on `weekday` (1 Monday … 7 Sunday) in
+ * `zone`: a weekly schedule kept in local time across daylight-saving changes.
+ */
+export function latestLocalWeekly(weekday: number, hour: number, zone: string, now: Date): Date {
+  const local = DateTime.fromJSDate(now, { zone });
+  let at = local.set({ hour, minute: 0, second: 0, millisecond: 0 }).minus({ days: (local.weekday - weekday + 7) % 7 });
+  if (at.toMillis() > now.getTime()) at = at.minus({ weeks: 1 });
+  return at.toJSDate();
+}
+
+/** The instant `days` local days before `at` in `zone`: the same wall-clock time (23 or 25 hours a day across a change). */
+export function localDaysBefore(at: Date, days: number, zone: string): Date {
+  return DateTime.fromJSDate(at, { zone }).minus({ days }).toJSDate();
+}
+
+/** An instant as "2026-03-09 08:00 Europe/Berlin": its wall-clock time in the zone, the zone named. */
+export function localTime(iso: string, zone: string): string {
+  return `${DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm')} ${zone}`;
+}

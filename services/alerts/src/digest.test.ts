@@ -35,3 +35,14 @@ describe('the weekly digest schedule', () => {
     expect(await digestTeams({ teams: ['billing-t1'] }, metrics, weekEnd)).toEqual(['billing-t1']);
   });
 });
+
+describe('the digest schedule in a time zone', () => {
+  it("keeps the weekday and hour of the zone's clock across its daylight-saving change", () => {
+    const monday8 = { weekday: 'monday' as const, hour: 8, timeZone: 'America/New_York' };
+    // New York is UTC-5 until 2026-03-08, UTC-4 after: 08:00 local is 13:00 then 12:00 UTC.
+    expect(latestDigestInstant(monday8, new Date('2026-03-04T00:00:00Z'))).toEqual(new Date('2026-03-02T13:00:00.000Z'));
+    expect(latestDigestInstant(monday8, new Date('2026-03-10T00:00:00Z'))).toEqual(new Date('2026-03-09T12:00:00.000Z'));
+    expect(dueDigestInstant(monday8, new Date('2026-03-09T11:59:59.999Z'))).toBeUndefined();
+    expect(dueDigestInstant(monday8, new Date('2026-03-09T12:00:00.000Z'))).toEqual(new Date('2026-03-09T12:00:00.000Z'));
+  });
+});

@@ -75,6 +75,7 @@ describe('the digest message', () => {
   const previous = summary({ contacts: 3, repeatRate: 0, journeys: 3, contactsPerJourney: 1 });
   const digest: Digest = {
     team: 'support-frontline',
+    timeZone: 'UTC',
     period,
     previousPeriod: { from: '2026-02-23T00:00:00.000Z', to: period.from },
     figures,
@@ -97,6 +98,12 @@ describe('the digest message', () => {
     expect(text).toContain('*Contacts per journey*\\n2.25 (+1.25)');
     expect(text).toContain('1. `j1` (customer `cust_1`), started 2026-03-03 09:00 UTC: 3 contacts, 0 handoffs');
     expect(text).toContain('2. `j2` (customer `cust_2`), started 2026-03-04 09:00 UTC: 2 contacts, 2 handoffs, cross-silo, after billing.payment_failed');
+  });
+
+  it("shows the week and the journeys' starts in the digest's time zone, named", () => {
+    const text = allText(digestMessage({ ...digest, timeZone: 'America/New_York' }).blocks);
+    expect(text).toContain('2026-03-01 19:00 America/New_York – 2026-03-08 20:00 America/New_York');
+    expect(text).toContain('started 2026-03-03 04:00 America/New_York');
   });
 
   it('says so when no journey started in the week', () => {

@@ -1,3 +1,4 @@
+import { localTime } from '@seamline/metrics';
 import { z } from 'zod';
 import type { Scope } from '@seamline/journeys';
 import type { Digest } from './digest.ts';
@@ -86,10 +87,12 @@ export function digestMessage(digest: Digest): SlackMessage {
   const figure = (metric: MetricName) =>
     `${formatFigure(metric, digest.figures[metric])} (${formatChange(metric, digest.change[metric])})`;
   const headline = (['contacts', 'repeatRate', 'fcrRate'] as const).map((m) => `${METRIC_LABELS[m].toLowerCase()} ${figure(m)}`).join(', ');
-  const period = `${instant(digest.period.from)} – ${instant(digest.period.to)}`;
+  // The digest's week and times in its zone, named.
+  const local = (iso: string) => localTime(iso, digest.timeZone);
+  const period = `${local(digest.period.from)} – ${local(digest.period.to)}`;
   const journeys = digest.worstJourneys.map(
     (j, i) =>
-      `${i + 1}. \`${j.journey_id}\` (customer \`${j.customer_id}\`), started ${instant(j.start)}: ${j.contacts} contacts, ` +
+      `${i + 1}. \`${j.journey_id}\` (customer \`${j.customer_id}\`), started ${local(j.start)}: ${j.contacts} contacts, ` +
       `${j.handoffs} handoffs${j.cross_silo ? ', cross-silo' : ''}${j.billing_trigger_type ? `, after ${j.billing_trigger_type}` : ''}`,
   );
   const blocks: SlackBlock[] = [

@@ -127,7 +127,7 @@ describe('the rules file', () => {
     expect(problemsOf(withLine(25, '  weekday: montag'))).toEqual([
       'alerts.yaml:25: digest.weekday: must be a weekday: sunday, monday, tuesday, wednesday, thursday, friday, saturday',
     ]);
-    expect(problemsOf(withLine(26, '  hour: 24'))).toEqual(['alerts.yaml:26: digest.hour: must be 0 to 23 (UTC)']);
+    expect(problemsOf(withLine(26, '  hour: 24'))).toEqual(['alerts.yaml:26: digest.hour: must be 0 to 23']);
     expect(problemsOf(withLine(24, '  schedule: daily'))).toEqual(['alerts.yaml:24: digest.schedule: only "weekly" is supported']);
     expect(problemsOf(withLine(28, '  teams: some'))).toEqual(['alerts.yaml:28: digest.teams: must be "all" or a list of team names']);
   });

@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
+import { isTimeZone } from '@seamline/metrics';
 import { z } from 'zod';
 import { durationSchema, FileProblem, readSettingsFile } from '@seamline/config';
 import { countsOnlyMatureContacts, formatDuration, METRIC_NAMES } from './figures.ts';
@@ -34,7 +35,8 @@ const rule = z
 const digest = z.strictObject({
   schedule: z.literal('weekly', { error: 'only "weekly" is supported' }).default('weekly'),
   weekday: z.enum(WEEKDAYS, { error: `must be a weekday: ${WEEKDAYS.join(', ')}` }).default('monday'),
-  hour: z.number().int('must be a whole hour').min(0, 'must be 0 to 23 (UTC)').max(23, 'must be 0 to 23 (UTC)').default(8),
+  hour: z.number().int('must be a whole hour').min(0, 'must be 0 to 23').max(23, 'must be 0 to 23').default(8),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
   webhook: z.string().min(1, 'must not be empty'),
   teams: z.union([z.literal('all'), z.array(z.string().min(1, 'must not be empty')).min(1, 'must name a team')], {
     error: 'must be "all" or a list of team names',

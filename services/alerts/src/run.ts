@@ -15,6 +15,8 @@ export interface AlertsDeps {
   rules: AlertRules;
   notifier: Notifier;
   logger: Logger;
+  /** The organisation's time zone (SEAMLINE_TIME_ZONE): the digest's week and times, unless its settings name one. */
+  timeZone?: string;
 }
 
 export interface RuleReport {
@@ -120,17 +122,18 @@ async function deliverAndLog(deps: AlertsDeps, webhook: Webhook, message: SlackM
 }
 
 async function sendDueDigests(deps: AlertsDeps, now: Date): Promise<DigestReport[]> {
-  const settings = deps.rules.digest!;
+  const timeZone = deps.rules.digest!.timeZone ?? deps.timeZone ?? 'UTC';
+  const settings = { ...deps.rules.digest!, timeZone };
   const at = dueDigestInstant(settings, now);
   if (!at) return [];
   const week = at.toISOString();
   const sent = new Set((await readAlertLog(deps.client, { kind: 'digest', periodKey: week })).map((row) => row.scope_key));
   const reports: DigestReport[] = [];
-  for (const team of await digestTeams(settings, deps.metrics, at)) {
+  for (const team of await digestTeams(settings, deps.metrics, at, timeZone)) {
     const scopeKey = `team:${team}`;
     if (sent.has(scopeKey)) continue;
     try {
-      const digest = await buildDigest(team, { metrics: deps.metrics, client: deps.client }, at);
+      const digest = await buildDigest(team, { metrics: deps.metrics, client: deps.client }, at, timeZone);
       const fields = { kind: 'digest' as const, rule_name: '', scope_key: scopeKey, period_key: week, value: null };
       const delivered = await deliverAndLog(deps, settings.webhook, digestMessage(digest), fields);
       reports.push({ team, week, delivered: delivered.ok, ...(!delivered.ok && { reason: delivered.reason }) });

@@ -49,7 +49,7 @@ const scheduler = startScheduler({
   intervalMs: config.ALERT_INTERVAL,
   logger,
   run: async (now) => {
-    const report = await runAlertsOnce({ client: clickhouse.client, metrics, rules, notifier, logger }, now);
+    const report = await runAlertsOnce({ client: clickhouse.client, metrics, rules, notifier, logger, timeZone: config.SEAMLINE_TIME_ZONE }, now);
     telemetry.run(report, now);
     // A run that sent nothing and failed at nothing is routine: debug, not a line every 5 minutes.
     const eventful = report.digests.length > 0 || report.rules.some((r) => r.message !== undefined || r.status === 'failed');
