@@ -177,16 +177,18 @@ describe('the team dashboard in headless Chromium', () => {
     await screenshot('3-team-overview');
   });
 
-  it('downloads the figures per interval and the handoffs as the CSV the API gives', async () => {
+  it('downloads every table and the figures per interval as the CSV the API gives', async () => {
     for (const [section, path] of [
       ['headline', `/v1/teams/${encodeURIComponent(team)}/trend?${period}&interval=week`],
       ['transitions', `/v1/metrics/transitions?${period}&team=${encodeURIComponent(team)}`],
+      ['reasons', `/v1/teams/${encodeURIComponent(team)}/repeat-reasons?${period}&limit=100`],
+      ['journeys', `/v1/teams/${encodeURIComponent(team)}/journeys?${period}&sort=contacts&limit=200`],
     ] as const) {
       const [saved] = await Promise.all([page.waitForEvent('download'), page.click(`#${section} button.download`)]);
       const file = await saved.path();
       const fromApi = await (await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${teamKey}`, accept: 'text/csv' } })).text();
       expect(readFileSync(file, 'utf8'), section).toBe(fromApi);
-      expect(saved.suggestedFilename()).toMatch(/^seamline-(trend|transitions)-2026-01-01-2026-04-01\.csv$/);
+      expect(saved.suggestedFilename()).toMatch(/^seamline-(trend|transitions|repeat-reasons|journeys)-2026-01-01-2026-04-01\.csv$/);
       expect(fromApi.split('\n').length).toBeGreaterThan(2);
     }
   });

@@ -54,8 +54,16 @@ export function renderOverview(container, { team, period, current, onAuthError }
       path: '/v1/metrics/transitions',
       params: { ...query, team },
     }),
-    section('reasons', 'Top repeat reasons', () => get(`${teamPath}/repeat-reasons`, { ...query, limit: 5 }).then(repeatReasons)),
-    section('journeys', 'Worst journeys', () => get(`${teamPath}/journeys`, { ...query, sort: 'contacts', limit: 10 }).then(worstJourneys)),
+    section('reasons', 'Top repeat reasons', () => get(`${teamPath}/repeat-reasons`, { ...query, limit: 5 }).then(repeatReasons), {
+      label: 'Download the repeat reasons (CSV)',
+      path: `${teamPath}/repeat-reasons`,
+      params: { ...query, limit: 100 },
+    }),
+    section('journeys', 'Worst journeys', () => get(`${teamPath}/journeys`, { ...query, sort: 'contacts', limit: 10 }).then(worstJourneys), {
+      label: 'Download the worst journeys (CSV)',
+      path: `${teamPath}/journeys`,
+      params: { ...query, sort: 'contacts', limit: 200 },
+    }),
   ];
   container.replaceChildren(h('h2', { class: 'visually-hidden', tabindex: '-1' }, `Team ${team}`), ...sections.map((s) => s.element));
   for (const { body, element, load } of sections) {

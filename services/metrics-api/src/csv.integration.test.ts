@@ -49,7 +49,7 @@ describe('CSV from the metric API', () => {
     expect(json.statusCode).toBe(200);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="seamline-\w+-2026-03-01-2026-04-01\.csv"$/);
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="seamline-[\w-]+-2026-03-01-2026-04-01\.csv"$/);
     expect(String(csv.headers.vary)).toContain('Accept');
     expect(csv.headers.etag).not.toBe(json.headers.etag);
     return { json: json.json(), rows: parse(csv.body, { columns: true }) as Record<string, string>[] };
@@ -75,6 +75,14 @@ describe('CSV from the metric API', () => {
       ...pairs.silos.map((t) => ({ between: 'silos', from: t.fromSilo, to: t.toSilo, count: String(t.count) })),
       ...pairs.teams.map((t) => ({ between: 'teams', from: t.fromTeam, to: t.toTeam, count: String(t.count) })),
     ]);
+
+    const reasons = await both(`/v1/teams/t1/repeat-reasons?${MARCH}`);
+    const reasonRows = (reasons.json as { reasons: { reason: string; contacts: number }[] }).reasons;
+    expect(reasons.rows.map((row) => [row.team, row.reason, Number(row.contacts)])).toEqual(reasonRows.map((r) => ['t1', r.reason, r.contacts]));
+    const journeys = await both(`/v1/teams/t1/journeys?${MARCH}`);
+    const journeyRows = (journeys.json as { journeys: { journeyId: string; contacts: number; crossSilo: boolean }[] }).journeys;
+    expect(journeyRows.length).toBeGreaterThan(0);
+    expect(journeys.rows.map((row) => [row.journeyId, Number(row.contacts), row.crossSilo])).toEqual(journeyRows.map((j) => [j.journeyId, j.contacts, String(j.crossSilo)]));
 
     const trend = await both(`/v1/teams/t1/trend?${MARCH}&interval=week`);
     const points = (trend.json as { points: Record<string, unknown>[] }).points;

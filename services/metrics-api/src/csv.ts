@@ -35,6 +35,21 @@ const TABLES: Record<string, { name: string; rows: (body: Json) => Rows }> = {
       return [['between', 'from', 'to', 'count'], ...silos.map((t) => ['silos', t.fromSilo, t.toSilo, t.count]), ...teams.map((t) => ['teams', t.fromTeam, t.toTeam, t.count])];
     },
   },
+  '/v1/teams/:team/repeat-reasons': {
+    name: 'repeat-reasons',
+    rows: (body) => {
+      const reasons = body.reasons as Json[];
+      return reasons.length === 0 ? [['team', 'reason', 'contacts', 'repeats', 'repeatShare']] : [['team', ...Object.keys(reasons[0]!)], ...reasons.map((r) => [body.team, ...Object.values(r)])];
+    },
+  },
+  '/v1/teams/:team/journeys': {
+    name: 'journeys',
+    rows: (body) => {
+      const journeys = body.journeys as Json[];
+      const columns = ['journeyId', 'customerId', 'start', 'contacts', 'handoffs', 'crossSilo', 'billingTriggerType'];
+      return [['team', ...columns], ...journeys.map((j) => [body.team, ...columns.map((column) => j[column] ?? '')])];
+    },
+  },
   '/v1/teams/:team/trend': {
     name: 'trend',
     rows: (body) => {
