@@ -6,11 +6,10 @@ import type { ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
-import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { buildMetricsApp } from './app.ts';
+import { stitchTiny } from './tiny-store.ts';
 
 // Accept: text/csv on the metric endpoints and the trend: the figures of the JSON, as CSV.
 
@@ -29,12 +28,7 @@ describe('CSV from the metric API', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
-    const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, ...WINDOWS }, logger);
-    await journeys.ensureCurrent();
-    const lines = read('events.ndjson').split('\n').filter((line) => line.trim() !== '');
-    await createBatchProcessor(clickhouse.client, logger, { journeys })(
-      lines.map((line, i) => ({ topic: TOPICS.raw, partition: 0, offset: String(i), key: null, value: Buffer.from(line), timestamp: '0' })),
-    );
+    await stitchTiny(clickhouse.client, orgMap, logger);
     const metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
     app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: () => orgMap, logger, auth: 'off' });
   });

@@ -5,11 +5,10 @@ import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { createMetricsRegistry } from '@seamline/http';
 import { testStack } from '@seamline/infra/testing';
 import { EMPTY_ORG_MAP, parseOrgMap, type OrgMap } from '@seamline/journeys';
-import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { buildMetricsApp } from './app.ts';
+import { stitchTiny } from './tiny-store.ts';
 
 // GET /metrics of the metric API: open without a key, with how fresh the stitched tables are.
 
@@ -25,12 +24,7 @@ describe('the metric API /metrics', () => {
   let inForce: OrgMap = orgMap;
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
-    const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, ...WINDOWS }, logger);
-    await journeys.ensureCurrent();
-    const lines = read('events.ndjson').split('\n').filter((line) => line.trim() !== '');
-    await createBatchProcessor(clickhouse.client, logger, { journeys })(
-      lines.map((line, i) => ({ topic: TOPICS.raw, partition: 0, offset: String(i), key: null, value: Buffer.from(line), timestamp: '0' })),
-    );
+    await stitchTiny(clickhouse.client, orgMap, logger);
   });
   afterAll(async () => clickhouse?.close());
 

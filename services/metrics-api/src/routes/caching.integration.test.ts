@@ -7,9 +7,7 @@ import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { createHttpApp, registerHealthRoutes } from '@seamline/http';
 import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
-import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import type { Principal } from '../auth/principal.ts';
 import { CACHE_CONTROL, registerCaching } from '../caching.ts';
 import { createMetricsService } from '@seamline/metrics';
@@ -17,6 +15,7 @@ import { registerOpenApi } from '../openapi.ts';
 import { journeyRoutes } from './journeys.ts';
 import { metricsRoutes } from './metrics.ts';
 import { teamRoutes } from './teams.ts';
+import { stitchTiny } from '../tiny-store.ts';
 
 const logger = createLogger({ service: 'caching-test', level: 'warn', pretty: false });
 const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
@@ -31,12 +30,7 @@ describe('ETags, 304 and Cache-Control on the API', () => {
 
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
-    const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, ...WINDOWS }, logger);
-    await journeys.ensureCurrent();
-    const lines = read('events.ndjson').split('\n').filter((line) => line.trim() !== '');
-    await createBatchProcessor(clickhouse.client, logger, { journeys })(
-      lines.map((line, i) => ({ topic: TOPICS.raw, partition: 0, offset: String(i), key: null, value: Buffer.from(line), timestamp: '0' })),
-    );
+    await stitchTiny(clickhouse.client, orgMap, logger);
     app = createHttpApp({ logger });
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);

@@ -6,11 +6,10 @@ import { countEvents, type ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
 import { parseOrgMap } from '@seamline/journeys';
-import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { buildMetricsApp } from '../app.ts';
 import { createMetricsService } from '@seamline/metrics';
+import { stitchTiny } from '../tiny-store.ts';
 
 // Hostile values in every query parameter and path segment of the metric API: SQL injection,
 // quotes, comments, control characters, huge and odd strings. Each request gets an answer the
@@ -57,12 +56,7 @@ describe('hostile input on every metric API parameter', () => {
 
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
-    const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, ...WINDOWS }, logger);
-    await journeys.ensureCurrent();
-    const lines = read('events.ndjson').split('\n').filter((line) => line.trim() !== '');
-    await createBatchProcessor(clickhouse.client, logger, { journeys })(
-      lines.map((line, i) => ({ topic: TOPICS.raw, partition: 0, offset: String(i), key: null, value: Buffer.from(line), timestamp: '0' })),
-    );
+    await stitchTiny(clickhouse.client, orgMap, logger);
     app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS), orgMap: () => orgMap, logger });
     before = await countEvents(clickhouse.client);
   });
