@@ -144,6 +144,13 @@ describe('team routes over the tiny example and a generated sample', () => {
     // Weeks start on local Monday (2026-03-09), in the zone's own offset.
     const weeks = await get(`/v1/teams/${busyTeam}/trend?from=2026-03-05&to=2026-03-20&interval=week&tz=America/New_York&asOf=${AFTER_ALL_EVENTS}`);
     expect((weeks.body.points as { from: string }[]).map((p) => p.from)).toEqual(['2026-03-05T05:00:00.000Z', '2026-03-09T04:00:00.000Z', '2026-03-16T04:00:00.000Z']);
+    // Repeat reasons and worst journeys read dates in tz the same way.
+    for (const path of ['repeat-reasons', 'journeys']) {
+      const dated = await get(`/v1/teams/${busyTeam}/${path}?from=2026-03-05&to=2026-03-12&tz=America/New_York`);
+      const instants = await get(`/v1/teams/${busyTeam}/${path}?from=2026-03-05T05:00:00Z&to=2026-03-12T04:00:00Z`);
+      expect(dated.status, path).toBe(200);
+      expect(dated.body, path).toEqual(instants.body);
+    }
     // A zone that is none is named.
     const bad = await get(`/v1/teams/${busyTeam}/trend?from=2026-03-05&to=2026-03-12&tz=Mars/Olympus`);
     expect(bad.status).toBe(400);

@@ -25,32 +25,35 @@ export const MAX_TREND_POINTS = 400;
 /** The reason of contacts whose start event gave none. */
 export const NO_REASON = '(none)';
 
-const instant = (example: string) => z.iso.datetime({ offset: true, message: `must be an ISO 8601 date-time, e.g. ${example}` });
-const period = { from: instant('2026-03-01T00:00:00Z'), to: instant('2026-04-01T00:00:00Z') };
-const fromBeforeTo = (q: { from: string; to: string }) => Date.parse(q.from) < Date.parse(q.to);
-const FROM_BEFORE_TO = { message: 'from must be before to', path: ['from'] };
-
 export const teamParams = z.object({ team: z.string().min(1).max(200).describe('a team of the org map, e.g. billing-t1') });
 
-/** The trend's query: the period and asOf as the metric endpoints take them, and the interval. */
-export const trendQueryIn = (zone: string) =>
-  z
+/**
+ * A team route's query: from, to and asOf as the metric endpoints take them (dates are local
+ * midnight in tz, else in the organisation's zone), tz, and the route's own parameters.
+ */
+function periodQueryIn<Extra extends z.ZodRawShape>(zone: string, extra: Extra) {
+  return z
     .object({
       from: z.string(),
       to: z.string(),
       asOf: z.string().optional(),
-      tz: z.string().optional().describe('IANA time zone whose midnights and Mondays cut the intervals (default SEAMLINE_TIME_ZONE)'),
-      interval: z.enum(['day', 'week']).default('day').describe('local days, or weeks starting local Monday 00:00'),
+      tz: z.string().optional().describe('IANA time zone of dates without a time, and of local days and weeks (default SEAMLINE_TIME_ZONE)'),
+      ...extra,
     })
     .transform((query, context) => {
-      const { interval, ...rest } = query;
-      const parsed = metricQueryIn(zone).safeParse(rest);
+      const { from, to, asOf, tz, ...own } = query as { from: string; to: string; asOf?: string; tz?: string } & Record<string, unknown>;
+      const parsed = metricQueryIn(zone).safeParse({ from, to, asOf, tz });
       if (!parsed.success) {
         for (const issue of parsed.error.issues) context.addIssue({ ...issue, code: 'custom', message: issue.message });
         return z.NEVER;
       }
-      return { ...parsed.data, interval, tz: query.tz ?? zone };
+      return { ...parsed.data, ...(own as z.output<z.ZodObject<Extra>>), tz: tz ?? zone };
     });
+}
+
+/** The trend's query: the period, asOf and tz, and the interval. */
+export const trendQueryIn = (zone: string) =>
+  periodQueryIn(zone, { interval: z.enum(['day', 'week']).default('day').describe('local days, or weeks starting local Monday 00:00') });
 export const trendQuery = trendQueryIn('UTC');
 
 /** One interval's summary scoped to the team: SPEC's figures, as /v1/metrics/summary gives them. */
@@ -63,7 +66,7 @@ export type TrendPoint = z.infer<typeof trendPointSchema>;
 
 export const trendSchema = z.object({ team: z.string(), interval: z.enum(['day', 'week']), points: z.array(trendPointSchema) });
 
-export const repeatReasonsQuery = z.object({ ...period, limit: z.coerce.number().int().min(1).max(100).default(10) }).refine(fromBeforeTo, FROM_BEFORE_TO);
+export const repeatReasonsQueryIn = (zone: string) => periodQueryIn(zone, { limit: z.coerce.number().int().min(1).max(100).default(10) });
 
 export const repeatReasonsSchema = z.object({
   team: z.string(),
@@ -77,13 +80,11 @@ export const repeatReasonsSchema = z.object({
   ),
 });
 
-export const teamJourneysQuery = z
-  .object({
-    ...period,
+export const teamJourneysQueryIn = (zone: string) =>
+  periodQueryIn(zone, {
     sort: z.enum(['contacts', 'handoffs']).default('contacts').describe('worst first: most contacts, or most handoffs'),
     limit: z.coerce.number().int().min(1).max(200).default(20),
-  })
-  .refine(fromBeforeTo, FROM_BEFORE_TO);
+  });
 
 export const teamJourneysSchema = z.object({
   team: z.string(),
@@ -153,7 +154,7 @@ export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOption
         tags: ['teams'],
         summary: "Contact reasons of the team's contacts, by how often a repeat followed",
         params: teamParams,
-        querystring: repeatReasonsQuery,
+        querystring: repeatReasonsQueryIn(options.timeZone ?? 'UTC'),
         response: { 200: repeatReasonsSchema, ...problemResponses },
       },
     },
@@ -182,7 +183,7 @@ export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOption
         tags: ['teams'],
         summary: 'Journeys that started with the team, worst first',
         params: teamParams,
-        querystring: teamJourneysQuery,
+        querystring: teamJourneysQueryIn(options.timeZone ?? 'UTC'),
         response: { 200: teamJourneysSchema, ...problemResponses },
       },
     },
