@@ -22,8 +22,10 @@ COPY package.json package-lock.json ./
 COPY packages/cli/package.json packages/cli/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/config/package.json packages/config/
+COPY packages/api/package.json packages/api/
 COPY packages/generator/package.json packages/generator/
 COPY packages/http/package.json packages/http/
+COPY packages/ingest-api/package.json packages/ingest-api/
 COPY packages/journeys/package.json packages/journeys/
 COPY packages/kafka/package.json packages/kafka/
 COPY packages/log/package.json packages/log/

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@seamline/clickhouse';
 import { createLogger } from '@seamline/log';
-import { dashboardUrl } from '@seamline/metrics-api';
+import { dashboardUrl } from '@seamline/api';
 import { launchChromium } from './support/chromium.ts';
 import { buildDashboardApi } from './support/dashboard-api.ts';
 import { SEEDED_PERIOD, seedDashboardStore, WINDOWS, type DashboardStore } from './support/dashboard-store.ts';

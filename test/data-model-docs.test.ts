@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
-import { takeIn, splitBody, type RawItem } from '@seamline/ingest';
+import { takeIn, splitBody, type RawItem } from '@seamline/ingest-api';
 import { eventMessage, TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';

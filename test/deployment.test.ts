@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { loadOrgMap } from '@seamline/journeys';
 import { alertsEnv } from '../services/alerts/src/env.ts';
 import { loadAlertRules } from '../services/alerts/src/rules.ts';
-import { loadZendeskGroups, loadZendeskUsers } from '../services/ingest/src/sources/zendesk-groups.ts';
+import { loadZendeskGroups, loadZendeskUsers } from '../packages/ingest-api/src/sources/zendesk-groups.ts';
 import { ingestEnv } from '../services/ingest/src/env.ts';
 import { metricsApiEnv } from '../services/metrics-api/src/env.ts';
 import { stitcherEnv } from '../services/stitcher/src/env.ts';

@@ -13,7 +13,7 @@ import { EMPTY_ORG_MAP } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { createMetricsService, registerTablesFreshness } from '@seamline/metrics';
 import { alertsTelemetry } from '../services/alerts/src/telemetry.ts';
-import { ingestTelemetry } from '../services/ingest/src/telemetry.ts';
+import { ingestTelemetry } from '../packages/ingest-api/src/telemetry.ts';
 import { stitcherTelemetry } from '../services/stitcher/src/telemetry.ts';
 
 // The operators' side of a deployment: the example Prometheus alert rules and the Grafana

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connectClickHouse, countEvents, migrate, type ClickHouse } from '@seamline/clickhouse';
 import type { StackInfo } from '@seamline/infra/stack';
-import { buildIngestApp, kafkaPublisher } from '@seamline/ingest';
+import { buildIngestApp, kafkaPublisher } from '@seamline/ingest-api';
 import { EMPTY_ORG_MAP } from '@seamline/journeys';
 import { consumerLag, createEventProducer, createKafka, ensureTopics, startBatchConsumer, topicNames, type IncomingMessage } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics';
-import { buildMetricsApp } from '@seamline/metrics-api';
+import { buildMetricsApp } from '@seamline/api';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { PROBE_ID_PREFIX } from './probes.ts';
 

@@ -6,7 +6,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { connectClickHouse, migrate } from '@seamline/clickhouse';
-import { takeIn, type RawItem } from '@seamline/ingest';
+import { takeIn, type RawItem } from '@seamline/ingest-api';
 import { loadOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';

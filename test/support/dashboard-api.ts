@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { OrgMap } from '@seamline/journeys';
 import type { Logger } from '@seamline/log';
 import { createMetricsService, type MetricWindows } from '@seamline/metrics';
-import { buildMetricsApp } from '@seamline/metrics-api';
+import { buildMetricsApp } from '@seamline/api';
 
 export interface DashboardApiOptions {
   clickhouse: ClickHouseClient;

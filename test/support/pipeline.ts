@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
 import { testStack } from '@seamline/infra/testing';
-import { buildIngestApp, kafkaPublisher, type IngestAppOptions } from '@seamline/ingest';
+import { buildIngestApp, kafkaPublisher, type IngestAppOptions } from '@seamline/ingest-api';
 import type { OrgMap } from '@seamline/journeys';
 import {
   consumerLag,
@@ -17,7 +17,7 @@ import {
 } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { createMetricsService, type MetricsService } from '@seamline/metrics';
-import { buildMetricsApp } from '@seamline/metrics-api';
+import { buildMetricsApp } from '@seamline/api';
 import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
 import { uniquePrefix } from './wait.ts';
 

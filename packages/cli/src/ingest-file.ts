@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { inputFileProblem } from '@seamline/config';
-import { takeIn, type EventPublisher, type RawItem } from '@seamline/ingest';
+import { takeIn, type EventPublisher, type RawItem } from '@seamline/ingest-api';
 import type { StagingPublisher } from './embedded/in-process-publisher.ts';
 import { readLines } from './lines.ts';
 

@@ -2,10 +2,8 @@ import { clickhouseSettingsFromEnv, connectClickHouse, verifyApiKey } from '@sea
 import { createEventProducer, createKafka, ensureTopics, kafkaSettingsFromEnv, topicNames } from '@seamline/kafka';
 import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
-import { buildIngestApp } from './app.ts';
+import { buildIngestApp, kafkaPublisher, loadZendeskGroups, loadZendeskUsers } from '@seamline/ingest-api';
 import { loadIngestConfig } from './env.ts';
-import { kafkaPublisher } from './publisher.ts';
-import { loadZendeskGroups, loadZendeskUsers } from './sources/zendesk-groups.ts';
 
 const config = loadIngestConfig();
 const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });

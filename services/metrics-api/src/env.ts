@@ -1,6 +1,6 @@
 import { clickhouseEnv, httpEnv, identityEnv, loadConfigOrExit, logEnv, metricsEnv, proxyEnv } from '@seamline/config';
 import { z } from 'zod';
-import { authEnv } from './auth/plugin.ts';
+import { authEnv } from '@seamline/api';
 
 export const metricsApiEnv = z.object({ ...clickhouseEnv, ...logEnv, ...httpEnv(8080), ...proxyEnv, ...metricsEnv, ...identityEnv, ...authEnv });
 export type MetricsApiConfig = z.infer<typeof metricsApiEnv>;

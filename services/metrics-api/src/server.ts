@@ -2,7 +2,7 @@ import { failStartup, journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createMetricsRegistry } from '@seamline/http';
 import { createLogger } from '@seamline/log';
-import { buildMetricsApp } from './app.ts';
+import { buildMetricsApp } from '@seamline/api';
 import { loadMetricsApiConfig } from './env.ts';
 import { createMetricsService } from '@seamline/metrics';
 import { orgMapFromFile } from '@seamline/metrics';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { countDeadLettersByReason, listDeadLetters, markDeadLettersReplayed, storeDeadLetters } from '@seamline/clickhouse';
-import { loadZendeskGroups, loadZendeskUsers, planReplay, sourceTranslators, type Translate } from '@seamline/ingest';
+import { loadZendeskGroups, loadZendeskUsers, planReplay, sourceTranslators, type Translate } from '@seamline/ingest-api';
 import { csvAdapter, CSV_SOURCE } from '@seamline/sources';
 import { loadCsvMapping } from './import.ts';
 import { loadCliConfig } from '../env.ts';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { FileProblem, inputFileProblem, readSettingsFile } from '@seamline/config';
 import { Command, Option } from 'commander';
-import type { EventPublisher } from '@seamline/ingest';
+import type { EventPublisher } from '@seamline/ingest-api';
 import { makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 import { CSV_SOURCE, csvRowsToEventsStream, parseCsvMapping, type CsvMapping } from '@seamline/sources';
 import { loadCliConfig } from '../env.ts';

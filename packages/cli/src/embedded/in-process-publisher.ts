@@ -1,4 +1,4 @@
-import type { EventPublisher } from '@seamline/ingest';
+import type { EventPublisher } from '@seamline/ingest-api';
 import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
 import type { BatchOutcome, BatchProcessor } from '@seamline/stitch';
 

@@ -1,5 +1,5 @@
 import { createLogger } from '@seamline/log';
-import type { EventPublisher } from '@seamline/ingest';
+import type { EventPublisher } from '@seamline/ingest-api';
 import type { BatchOutcome } from '@seamline/stitch';
 import { cliKafkaSettings, type CliConfig } from '../env.ts';
 import { kafkaTransport } from './kafka-transport.ts';

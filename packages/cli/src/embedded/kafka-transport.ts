@@ -1,4 +1,4 @@
-import { kafkaPublisher, type EventPublisher } from '@seamline/ingest';
+import { kafkaPublisher, type EventPublisher } from '@seamline/ingest-api';
 import { createEventProducer, createKafka, ensureTopics, topicNames, type KafkaSettings } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import type { BatchOutcome } from '@seamline/stitch';
