@@ -1,7 +1,7 @@
 // The dashboard's entry: sign-in, the team and period controls, and the hash routes
 // (#/ a team's overview, #/journey/<id> one journey's timeline, so a journey can be linked).
 import { apiKey, get } from './api.js';
-import { h, localMidnight, showTimesIn, todayIn } from './dom.js';
+import { dateIn, h, localMidnight, showTimesIn } from './dom.js';
 import { renderOverview } from './overview.js';
 import { renderJourney } from './timeline.js';
 
@@ -77,7 +77,7 @@ function period() {
     [first, last] = [selection.from, selection.to];
     if (!(utcDay(first) <= utcDay(last))) return { error: 'The period must end on or after the day it starts.' };
   } else {
-    last = todayIn(zone);
+    last = dateIn(Date.now(), zone);
     first = addDays(last, 1 - Number(selection.preset));
   }
   const [from, to] = [localMidnight(first, zone), localMidnight(addDays(last, 1), zone)];
@@ -191,8 +191,7 @@ $('period').addEventListener('change', (event) => {
   const preset = event.target.value;
   // Switching to dates starts from the period shown so far.
   const { from, to } = period();
-  const day = (instant) => new Intl.DateTimeFormat('en-CA', { timeZone: selection.tz }).format(new Date(instant));
-  const dates = preset === 'custom' && !selection.from ? { from: day(from), to: day(Date.parse(to) - 1) } : {};
+  const dates = preset === 'custom' && !selection.from ? { from: dateIn(from, selection.tz), to: dateIn(Date.parse(to) - 1, selection.tz) } : {};
   update({ preset, ...dates });
   showControls();
 });

@@ -54,8 +54,8 @@ export function localMidnight(date, timeZone) {
   return guess - offset(first);
 }
 
-/** Today's date (YYYY-MM-DD) in `timeZone`. */
-export const todayIn = (timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+/** The date (YYYY-MM-DD) an instant (ms or Date) falls on in `timeZone`. */
+export const dateIn = (instant, timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(instant));
 
 /** Formats for the figures: a null rate or mean shows as "—", never as 0. */
 export const format = {

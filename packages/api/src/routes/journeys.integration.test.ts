@@ -8,9 +8,8 @@ import { generateEvents, sampleOrgMap } from '@seamline/generator';
 import { createHttpApp } from '@seamline/http';
 import { testStack } from '@seamline/infra/testing';
 import { buildJourneys, type JourneyModel, type OrgMap } from '@seamline/journeys';
-import { TOPICS } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
-import { createBatchProcessor, createJourneyRefresher } from '@seamline/stitch';
+import { stitchRaw } from '../tiny-store.ts';
 import { UNRESTRICTED, type Principal } from '../auth/principal.ts';
 import { registerCaching } from '../caching.ts';
 import { registerOpenApi } from '../openapi.ts';
@@ -27,13 +26,7 @@ const tinyEvents = read('events.ndjson').split('\n').filter((line) => line.trim(
 const orgMap: OrgMap = { queues: { ...sampleOrgMap().queues, ...(JSON.parse(read('org.json')) as OrgMap).queues } };
 
 /** Raw events through the stitcher's own processing, with the journey refresher, in batches. */
-async function stitch(clickhouse: ClickHouse, raws: unknown[]): Promise<void> {
-  const journeys = createJourneyRefresher(clickhouse.client, { orgMap: () => orgMap, ...WINDOWS }, logger);
-  await journeys.ensureCurrent();
-  const processBatch = createBatchProcessor(clickhouse.client, logger, { journeys });
-  const messages = raws.map((raw, i) => ({ topic: TOPICS.raw, partition: 0, offset: String(i), key: null, value: Buffer.from(JSON.stringify(raw)), timestamp: '0' }));
-  for (let start = 0; start < messages.length; start += 500) await processBatch(messages.slice(start, start + 500));
-}
+const stitch = (clickhouse: ClickHouse, raws: unknown[]) => stitchRaw(clickhouse.client, orgMap, raws, logger);
 
 /** The routes as app.ts will wire them, with the principal a test names in a header instead of an API key. */
 async function buildTestApp(clickhouse: ClickHouse): Promise<FastifyInstance> {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readRepeatReasons, readTeamJourneys } from '@seamline/clickhouse';
 import { byCodeUnit, ratio, summarySchema } from '@seamline/journeys';
-import { calendarIntervals, metricQueryIn, type CalendarInterval, type MetricSource, type MetricsService } from '@seamline/metrics';
+import { calendarIntervals, metricQueryIn, type MetricSource, type MetricsService } from '@seamline/metrics';
 import { z } from 'zod';
 import { checkScope } from '../auth/principal.ts';
 import { problemResponses } from '../openapi.ts';
@@ -54,7 +54,6 @@ function periodQueryIn<Extra extends z.ZodRawShape>(zone: string, extra: Extra) 
 /** The trend's query: the period, asOf and tz, and the interval. */
 export const trendQueryIn = (zone: string) =>
   periodQueryIn(zone, { interval: z.enum(['day', 'week']).default('day').describe('local days, or weeks starting local Monday 00:00') });
-export const trendQuery = trendQueryIn('UTC');
 
 /** One interval's summary scoped to the team: SPEC's figures, as /v1/metrics/summary gives them. */
 export const trendPointSchema = z.object({
@@ -101,16 +100,6 @@ export const teamJourneysSchema = z.object({
   ),
 });
 
-export type Interval = CalendarInterval;
-
-/**
- * [from, to) cut at local midnights (day) or local Mondays 00:00 (week) in `zone`; the first and
- * last interval clipped to the period. Undefined when there would be more than `max`.
- */
-export function trendIntervals(from: Date, to: Date, interval: 'day' | 'week', zone = 'UTC', max = MAX_TREND_POINTS): Interval[] | undefined {
-  return calendarIntervals(from, to, interval, zone, max);
-}
-
 /** GET /v1/teams/:team/trend, /repeat-reasons and /journeys: a team key sees only its own teams. */
 export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -133,7 +122,7 @@ export async function teamRoutes(app: FastifyInstance, options: TeamRoutesOption
       const { interval, tz } = request.query;
       const from = new Date(request.query.from);
       const to = new Date(request.query.to);
-      const intervals = trendIntervals(from, to, interval, tz);
+      const intervals = calendarIntervals(from, to, interval, tz, MAX_TREND_POINTS);
       if (!intervals) {
         const hint = interval === 'day' ? 'a shorter period or interval=week' : 'a shorter period';
         return reply.code(400).send({ error: `from: the period has more than ${MAX_TREND_POINTS} ${interval}s; ask for ${hint}` });

@@ -59,8 +59,7 @@ function writeKeyHook(writeKeys: WriteKeys, keys: WeakMap<FastifyRequest, ApiKey
 }
 
 /** Items whose source the key may not send, as "source (items i, j)"; empty when every item may be sent. */
-function forbiddenSources(items: readonly RawItem[], key: ApiKey | undefined): string[] {
-  if (!key) return [];
+function forbiddenSources(items: readonly RawItem[], key: ApiKey): string[] {
   const forbidden = new Map<string, number[]>();
   items.forEach((item, index) => {
     const value = 'value' in item ? item.value : undefined;
@@ -121,7 +120,7 @@ export async function eventsRoute(app: FastifyInstance, options: EventsRouteOpti
       }
       if (items.length === 0) return reply.code(400).send({ error: 'body holds no events' });
       const key = keys.get(request);
-      const forbidden = forbiddenSources(items, key);
+      const forbidden = key ? forbiddenSources(items, key) : [];
       if (key && forbidden.length > 0) {
         return reply.code(403).send({ error: `key ${key.keyId} may send events of ${key.sources.join(', ')} only; this request has events of ${forbidden.join(', ')}; nothing was stored` });
       }
