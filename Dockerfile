@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every Seamline service; the command picks the service:
 #   docker run seamline node --conditions=seamline-compiled services/ingest/dist/server.js
-#   (also stitcher, metrics-api, alerts; `npm start -w @seamline/ingest` runs the same)
+#   (also stitcher, metrics-api, alerts)
 # The services run as JavaScript compiled by `npm run build` (the seamline-compiled condition
 # makes every workspace resolve to its dist/); the `seamline` command keeps running its sources
 # through tsx. infra/docker-compose.yml runs it; test/deployment.test.ts checks that every COPY
