@@ -85,7 +85,7 @@ describe('the example queries of docs/data-model.md', () => {
   });
 
   it('comments every table and every column a data team reads', async () => {
-    const tables = ['events_v1', 'dead_letters_v1', 'identities_v1', 'journey_model_v1', 'contacts_v2', 'journeys_v2', 'handoffs_v2', 'metric_rollup_v1', 'metric_rollup_hours_v1'];
+    const tables = ['events_v1', 'dead_letters_v1', 'identities_v1', 'journey_model_v1', 'contacts_v2', 'journeys_v2', 'handoffs_v2', 'metric_changes_v1', 'metric_rollup_v2', 'metric_rollup_hours_v2'];
     const query = async (sql: string) => (await clickhouse.client.query({ query: sql, query_params: { tables }, format: 'JSONEachRow' })).json<{ name: string }>();
     const bare = await query('SELECT table || \'.\' || name AS name FROM system.columns WHERE database = currentDatabase() AND table IN {tables:Array(String)} AND comment = \'\'');
     expect(bare.map((r) => r.name)).toEqual([]);
@@ -95,7 +95,7 @@ describe('the example queries of docs/data-model.md', () => {
 
   it('sums the rollups to the contacts and repeats of the contacts view', async () => {
     const db = clickhouse.database;
-    const sql = queries.find((q) => q.includes('FROM seamline.metric_rollup_v1'))!.replaceAll('seamline.', `${db}.`);
+    const sql = queries.find((q) => q.includes('FROM seamline.metric_rollup_v2'))!.replaceAll('seamline.', `${db}.`);
     const rolled = await (await clickhouse.client.query({ query: sql, format: 'JSONEachRow' })).json<{ team: string; contacts: string; repeats: string }>();
     const direct = await (
       await clickhouse.client.query({

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { readNextChange } from '@seamline/clickhouse';
+import { readNextChange, type RollupReader } from '@seamline/clickhouse';
 import type { StoredState } from './freshness.ts';
 
 /** Answers kept at most; the least recently used goes first. */
@@ -9,9 +9,15 @@ interface Entry {
   value: unknown;
   /** stateKey of the tables it was computed from. */
   state: string;
-  /** It holds for every asOf in [fromMs, untilMs): computed at fromMs, until the rows next change at an asOf. */
+  /**
+   * It holds for every asOf in [fromMs, untilMs): computed at fromMs, until the rows next change
+   * at an asOf. Undefined until a request at a later asOf asks (most answers are never asked
+   * again, so when the rows next change is read only when it matters).
+   */
   fromMs: number;
-  untilMs: number;
+  untilMs: number | undefined;
+  modelVersion: string;
+  rollups: RollupReader | undefined;
 }
 
 /** Equal keys, same tables: the count of writes only grows, and a rebuild records a new model. */
@@ -22,7 +28,7 @@ export function stateKey(state: StoredState): string {
 /**
  * Answers computed from the stitched tables, reused while the tables are unchanged. An answer
  * at asOf holds from that asOf until the next instant its rows change at (a contact matures,
- * starts or moves: readNextChange). Requests for the same answer while it is computed share the
+ * starts or moves: readNextChange), read when a later asOf asks for it. Requests for the same answer while it is computed share the
  * computation.
  */
 export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT_CACHE_ENTRIES) {
@@ -31,15 +37,19 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
   let hits = 0;
   let misses = 0;
 
-  const holds = (entry: Entry, state: string, asOfMs: number) => entry.state === state && entry.fromMs <= asOfMs && asOfMs < entry.untilMs;
+  async function holds(entry: Entry, state: string, asOfMs: number): Promise<boolean> {
+    if (entry.state !== state || asOfMs < entry.fromMs) return false;
+    if (asOfMs === entry.fromMs) return true;
+    entry.untilMs ??= await readNextChange(client, entry.modelVersion, new Date(entry.fromMs), entry.rollups);
+    return asOfMs < entry.untilMs;
+  }
 
-  async function compute(key: string, state: string, asOf: Date, modelVersion: string, latestEventAt: string | undefined, run: () => Promise<unknown>): Promise<Entry> {
+  async function compute(key: string, state: string, asOf: Date, modelVersion: string, latestEventAt: string | undefined, run: () => Promise<unknown>, rollups?: RollupReader): Promise<Entry> {
     const value = await run();
     // Asked before the latest event, the rows change within moments of asOf: the answer is kept
     // for that asOf alone, which spares reading when they next change.
     const before = latestEventAt !== undefined && asOf.getTime() <= Date.parse(latestEventAt);
-    const untilMs = before ? asOf.getTime() + 1 : await readNextChange(client, modelVersion, asOf);
-    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs };
+    const entry: Entry = { value, state, fromMs: asOf.getTime(), untilMs: before ? asOf.getTime() + 1 : undefined, modelVersion, rollups };
     entries.delete(key);
     entries.set(key, entry);
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
@@ -49,12 +59,12 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
   return {
     /**
      * The answer for `key` on tables in `state` (whose latest event is at `latestEventAt`) at asOf:
-     * kept, being computed, or computed now.
+     * kept, being computed, or computed now. `rollups` tells which hours are built (readNextChange).
      */
-    async answer<T>(key: string, state: string, asOf: Date, modelVersion: string, latestEventAt: string | undefined, run: () => Promise<T>): Promise<T> {
+    async answer<T>(key: string, state: string, asOf: Date, modelVersion: string, latestEventAt: string | undefined, run: () => Promise<T>, rollups?: RollupReader): Promise<T> {
       const asOfMs = asOf.getTime();
       const kept = entries.get(key);
-      if (kept && holds(kept, state, asOfMs)) {
+      if (kept && (await holds(kept, state, asOfMs))) {
         hits += 1;
         entries.delete(key);
         entries.set(key, kept);
@@ -65,9 +75,9 @@ export function createAnswerCache(client: ClickHouseClient, maxEntries = DEFAULT
       const shared = computing.get(flightKey);
       if (shared) {
         const entry = await shared;
-        if (holds(entry, state, asOfMs)) return entry.value as T;
+        if (await holds(entry, state, asOfMs)) return entry.value as T;
       }
-      const flight = compute(key, state, asOf, modelVersion, latestEventAt, run);
+      const flight = compute(key, state, asOf, modelVersion, latestEventAt, run, rollups);
       computing.set(flightKey, flight);
       try {
         return (await flight).value as T;

@@ -95,9 +95,8 @@ export function createMetricsService(
     if (verdict.exact) {
       const key = JSON.stringify([metric, metricParams.from, metricParams.to, metricParams.scope?.team ?? null, metricParams.scope?.silo ?? null]);
       const tables = stateKey(state);
-      const kept = await cache.answer(key, tables, metricParams.asOf, modelVersion, state.latestEventAt, () =>
-        fromTables(client, { ...metricParams, modelVersion, repeatWindowMs: windows.repeatWindowMs }, { rollups: rollups.at(tables) }),
-      );
+      const reader = rollups.at(tables);
+      const kept = await cache.answer(key, tables, metricParams.asOf, modelVersion, state.latestEventAt, () => fromTables(client, { ...metricParams, modelVersion }, { rollups: reader }), reader);
       result = stamp(kept, metricParams.asOf.toISOString());
     } else {
       result = fromEvents(await readAllEvents(client), map, metricParams);

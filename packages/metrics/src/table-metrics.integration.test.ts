@@ -50,7 +50,7 @@ describe('figures from the stitched tables, against the journey model rebuilt fr
 
   async function expectSameFigures(from: Date, to: Date, asOf: Date, scope: Scope): Promise<void> {
     const period = { from, to, scope };
-    const params = { ...period, asOf, modelVersion: stitched.modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
+    const params = { ...period, asOf, modelVersion: stitched.modelVersion };
     const model = modelAsOf(asOf);
     const [summary, teams, transitions] = await Promise.all([
       summaryFromTables(clickhouse.client, params),

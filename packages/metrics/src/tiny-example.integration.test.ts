@@ -30,7 +30,7 @@ describe('the tiny example from the stitched tables', () => {
   });
 
   it('gives exactly the expected summary and transitions, through the service too', async () => {
-    const params = { ...period, asOf, modelVersion: stitched.modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
+    const params = { ...period, asOf, modelVersion: stitched.modelVersion };
     expect(await summaryFromTables(clickhouse.client, params)).toStrictEqual(expected.summary);
     expect(await transitionsFromTables(clickhouse.client, params)).toStrictEqual(expected.transitions);
     const service = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
@@ -40,10 +40,10 @@ describe('the tiny example from the stitched tables', () => {
   });
 
   it('ignores rows of another model version', async () => {
-    const summary = await summaryFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another', repeatWindowMs: WINDOWS.repeatWindowMs });
+    const summary = await summaryFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another' });
     expect([summary.contacts, summary.matureContacts, summary.journeys, summary.bounces]).toEqual([0, 0, 0, 0]);
     expect([summary.repeatRate, summary.fcrRate, summary.contactsPerJourney]).toEqual([null, null, null]);
-    expect(await teamsFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another', repeatWindowMs: WINDOWS.repeatWindowMs })).toEqual({ teams: [] });
+    expect(await teamsFromTables(clickhouse.client, { ...period, asOf, modelVersion: 'm_another' })).toEqual({ teams: [] });
   });
 
   it('does not count a journey written again as deleted', async () => {
@@ -58,7 +58,7 @@ describe('the tiny example from the stitched tables', () => {
     );
     // The model without it: what the figures must now be.
     for (const customer of model.customers) customer.journeys = customer.journeys.filter((j) => j.journeyId !== goneJourney.journeyId);
-    const params = { ...period, asOf, modelVersion: stitched.modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
+    const params = { ...period, asOf, modelVersion: stitched.modelVersion };
     const summary = await summaryFromTables(clickhouse.client, params);
     expect(summary.journeys).toBe(expected.summary.journeys - 1);
     expect(summary).toStrictEqual(summarizeJourneys(model, period));
@@ -71,7 +71,7 @@ describe('the tiny example under org maps with awkward names', () => {
   async function expectTeamsAsFromEvents(orgMap: OrgMap): Promise<string[][]> {
     await resetStore(clickhouse.client);
     const { modelVersion, events } = await stitch(clickhouse.client, tinyEvents(), orgMap);
-    const params = { ...period, asOf, modelVersion, repeatWindowMs: WINDOWS.repeatWindowMs };
+    const params = { ...period, asOf, modelVersion };
     const teams = await teamsFromTables(clickhouse.client, params);
     expect(teams).toStrictEqual(computeTeams(events, orgMap, { ...params, ...WINDOWS }));
     expect(await transitionsFromTables(clickhouse.client, params)).toStrictEqual(computeTransitions(events, orgMap, { ...params, ...WINDOWS }));

@@ -1,20 +1,20 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { CONTACTS_TABLE } from './journey-tables.ts';
-import { AS_OF, creditedRows, DAY_MS, FIGURES, HOUR_MS, hourRanges, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
+import { AS_OF, creditedRows, FIGURES, HOUR_MS, hourRanges, ms, NO_COUNTS, ROLE, SUMS, talliedCountsSchema, type RowFilter, type TalliedCounts } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
 import { rollupsFromTables, type HourEntries, type RollupEntry, type RollupReader } from './rollup-entries.ts';
-import { readRollupHours, type RollupHours } from './rollups.ts';
+import { readChangesUntil, readNextRolledChange, readRollupHours, type RollupHours } from './rollups.ts';
 
 export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
 
-// A question's figures: whole hours of its period summed from metric_rollup_v1, the rest from the
-// rows (metric-rows.ts). An hour's entries stand for its rows at an asOf when the hour is built
-// and not dirty, and each entry's rows had settled before asOf (or the whole hour had); mature
-// contacts come from entries only for hours whose contacts are all mature at asOf. Every other
-// row of the period is read and credited at asOf. So the figures are those of the rows, whatever
-// is rolled up; a store without rollups is read row by row. The entries are summed here, from the
-// tables or from a memory of them (rollup-entries.ts); the rows are credited in ClickHouse.
+// A question's figures: whole hours of start of its period from the rollups of changes, the rest
+// from the rows (metric-rows.ts). A built hour's figures at asOf are the sum of its rows' changes at
+// or before asOf: the entries of the hours of change before the hour of asOf (metric_rollup_v2),
+// and the changes in the hour of asOf up to asOf (metric_changes_v1). Hours at the period's edges
+// and hours without a current build are read row by row and credited at asOf. So the figures are
+// those of the rows, whatever is rolled up; a store without rollups is read row by row. The
+// entries are summed here, from the tables or from a memory of them (rollup-entries.ts).
 
 /** A period, scope and asOf, read from the rows of one journey model version. */
 export interface MetricTableQuery {
@@ -25,8 +25,6 @@ export interface MetricTableQuery {
   scope?: { team?: string; silo?: string };
   /** journeyModelVersion(orgMap, W, B) of the rows to read; rows of any other version are ignored. */
   modelVersion: string;
-  /** W of that model: which hours' contacts are all mature at asOf. */
-  repeatWindowMs: number;
 }
 
 /** Which hours of a question come from the rollups, and which rows are read. */
@@ -34,25 +32,18 @@ interface HourPlan {
   /** Whole hours with a current build, and its version. */
   built: number[];
   versions: number[];
-  /** Of those, the hours whose rows had all settled before asOf. */
-  settled: number[];
-  /** Of those, the hours whose contacts are all mature at asOf. */
-  mature: number[];
   /** Hours read row by row: at the period's edges, or without a current build. */
   rows: number[];
-  /** Built hours with rows that settle at or after asOf: those rows are read. */
-  unsettled: number[];
-  /** Built hours where asOf - W falls: their mature contacts are read. */
-  maturing: number[];
 }
 
 /** `bounds`: the start of each interval, then the end of the last. */
-function planHours({ hours, complete }: RollupHours, bounds: readonly number[], asOfMs: number, repeatWindowMs: number): HourPlan {
-  const plan: HourPlan = { built: [], versions: [], settled: [], mature: [], rows: [], unsettled: [], maturing: [] };
+function planHours({ hours, complete }: RollupHours, bounds: readonly number[], asOfMs: number): HourPlan {
+  const plan: HourPlan = { built: [], versions: [], rows: [] };
   const lo = bounds[0]!;
-  const hi = Math.min(bounds[bounds.length - 1]!, asOfMs);
+  const hi = bounds[bounds.length - 1]!;
   const interior = bounds.slice(1, -1);
-  for (let hour = Math.floor(lo / HOUR_MS) * HOUR_MS; hour < hi; hour += HOUR_MS) {
+  // Hours that start before asOf; the hour of asOf too is whole: its changes up to asOf are its figures.
+  for (let hour = Math.floor(lo / HOUR_MS) * HOUR_MS; hour < Math.min(hi, asOfMs); hour += HOUR_MS) {
     const whole = hour >= lo && hour + HOUR_MS <= hi && !interior.some((bound) => bound > hour && bound < hour + HOUR_MS);
     const build = hours.get(hour);
     // With every hour's header written, an hour without one has no rows to read.
@@ -63,35 +54,16 @@ function planHours({ hours, complete }: RollupHours, bounds: readonly number[], 
     }
     plan.built.push(hour);
     plan.versions.push(build.version);
-    (build.max_settled_ms < asOfMs ? plan.settled : plan.unsettled).push(hour);
-    if (hour + HOUR_MS - 1 + repeatWindowMs <= asOfMs) plan.mature.push(hour);
-    else if (hour + repeatWindowMs <= asOfMs) plan.maturing.push(hour);
   }
   return plan;
 }
 
 /** The rows of a role a question reads, given the plan. */
 function rowFilter(plan: HourPlan, params: Record<string, unknown>): (role: number) => RowFilter {
-  Object.assign(params, { rows_hours: plan.rows, unsettled_hours: plan.unsettled, maturing_hours: plan.maturing });
-  // Granules to read (ranges may cover more hours) ...
-  const read = hourRanges('rows', plan.rows, params);
-  const readUnsettled = hourRanges('unsettled', plan.unsettled, params);
-  const readMaturing = hourRanges('maturing', plan.maturing, params);
-  // ... and exactly the rows to credit. A row of a built hour settled at asOf is in an entry of
-  // its settled day when that day ended by asOf.
-  const notInEntry = `${ms('row_settled')} - ${ms('row_settled')} % ${DAY_MS} + ${DAY_MS} > ${AS_OF}`;
-  const rows = 'row_hour_ms IN {rows_hours:Array(Int64)}';
-  const unsettled = `row_hour_ms IN {unsettled_hours:Array(Int64)} AND ${notInEntry}`;
-  const maturing = 'row_hour_ms IN {maturing_hours:Array(Int64)}';
-  return (role) => {
-    const mature = role === ROLE.mature;
-    const none = plan.rows.length === 0 && plan.unsettled.length === 0 && (!mature || plan.maturing.length === 0);
-    return {
-      none,
-      inner: [read, readUnsettled, ...(mature ? [readMaturing] : [])].map((c) => `(${c})`).join(' OR '),
-      outer: [rows, unsettled, ...(mature ? [maturing] : [])].map((c) => `(${c})`).join(' OR '),
-    };
-  };
+  params.rows_hours = plan.rows;
+  // Granules to read (ranges may cover more hours), and exactly the rows to credit.
+  const inner = hourRanges('rows', plan.rows, params);
+  return () => ({ none: plan.rows.length === 0, inner, outer: 'row_hour_ms IN {rows_hours:Array(Int64)}' });
 }
 
 function baseParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[]): Record<string, unknown> {
@@ -113,54 +85,87 @@ function baseParams(query: MetricTableQuery, byTeam: boolean, startsMs: readonly
 /** Attempts before a question gives up on the rollups and reads every row (hours rebuilt meanwhile each time). */
 const PLAN_ATTEMPTS = 3;
 
-type EntriesByHour = ReadonlyMap<number, HourEntries>;
+/** The entries of the built hours, and the changes in the hour of asOf up to asOf (by hour of start). */
+interface Entries {
+  byHour: ReadonlyMap<number, HourEntries>;
+  recent: ReadonlyMap<number, RollupEntry[]>;
+}
 /** What a question computed from a plan, and whether it read rows to do so. */
 type Planned<T> = { value: T; readRows: boolean };
+
+/** The changes of the built hours that have changes in the hour of asOf, up to asOf; none read when no such hour. */
+async function recentChanges(client: ClickHouseClient, query: MetricTableQuery, plan: HourPlan, byHour: ReadonlyMap<number, HourEntries>): Promise<{ recent: Map<number, RollupEntry[]>; read: boolean }> {
+  const asOfMs = query.asOf.getTime();
+  const changeHour = Math.floor(asOfMs / HOUR_MS) * HOUR_MS;
+  const builds = new Map<number, number>();
+  plan.built.forEach((hour, i) => {
+    const entries = byHour.get(hour);
+    if (entries && entries.lastChangeHourMs >= changeHour && entries.all.some((entry) => entry.changeHourMs === changeHour)) builds.set(hour, plan.versions[i]!);
+  });
+  const recent = new Map<number, RollupEntry[]>();
+  for (const row of await readChangesUntil(client, query.modelVersion, asOfMs, builds)) {
+    const entry: RollupEntry = {
+      role: row.role,
+      team: row.team,
+      silo: row.silo,
+      fromTeam: row.from_team,
+      fromSilo: row.from_silo,
+      toTeam: row.to_team,
+      toSilo: row.to_silo,
+      changeHourMs: changeHour,
+      counts: FIGURES.map((figure) => row[figure]),
+    };
+    recent.set(row.hour_ms, [...(recent.get(row.hour_ms) ?? []), entry]);
+  }
+  return { recent, read: builds.size > 0 };
+}
 
 /**
  * Runs `run(plan, entries)` for the hours of [bounds[0], last bound): the plan from the current
  * builds of the hours, with the entries of the built ones. When it read anything from the tables
- * (entries or rows), the builds are read again after it; if one changed meanwhile, again.
+ * (entries, changes or rows), the builds are read again after it; if one changed meanwhile, again.
  */
-async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bounds: readonly number[], rollups: RollupReader, run: (plan: HourPlan, entries: EntriesByHour) => Promise<Planned<T>>): Promise<T> {
+async function withPlan<T>(client: ClickHouseClient, query: MetricTableQuery, bounds: readonly number[], rollups: RollupReader, run: (plan: HourPlan, entries: Entries) => Promise<Planned<T>>): Promise<T> {
   const fromMs = bounds[0]!;
   const toMs = Math.min(bounds[bounds.length - 1]!, query.asOf.getTime());
-  const plan = (hours: RollupHours) => planHours(hours, bounds, query.asOf.getTime(), query.repeatWindowMs);
-  if (toMs <= fromMs) return (await run(plan({ hours: new Map(), complete: true }), new Map())).value;
+  const plan = (hours: RollupHours) => planHours(hours, bounds, query.asOf.getTime());
+  const none: Entries = { byHour: new Map(), recent: new Map() };
+  if (toMs <= fromMs) return (await run(plan({ hours: new Map(), complete: true }), none)).value;
   for (let attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
     const hours = await rollups.hours(query.modelVersion, fromMs, toMs);
     const planned = plan(hours);
     const entries = await rollups.entries(query.modelVersion, new Map(planned.built.map((hour, i) => [hour, planned.versions[i]!])));
-    const { value, readRows } = await run(planned, entries.byHour);
-    if (!entries.loaded && !readRows) return value;
+    const { recent, read } = await recentChanges(client, query, planned, entries.byHour);
+    const { value, readRows } = await run(planned, { byHour: entries.byHour, recent });
+    if (!entries.loaded && !readRows && !read) return value;
     const now = await readRollupHours(client, query.modelVersion, fromMs, toMs);
     const changed = [...new Set([...hours.hours.keys(), ...now.hours.keys()])].filter((hour) => hours.hours.get(hour)?.version !== now.hours.get(hour)?.version);
     if (changed.length === 0 && now.complete === hours.complete) return value;
     rollups.changed(query.modelVersion, changed);
   }
-  return (await run(plan({ hours: new Map(), complete: false }), new Map())).value;
+  return (await run(plan({ hours: new Map(), complete: false }), none)).value;
 }
 
-/** Calls `take` for each entry of a built hour that stands for its rows at asOf, of these roles, in the scope. */
-function entriesAtAsOf(plan: HourPlan, entries: EntriesByHour, query: MetricTableQuery, roles: readonly number[], take: (hour: number, entry: RollupEntry) => void): void {
-  const asOfMs = query.asOf.getTime();
-  const settled = new Set(plan.settled);
-  const mature = new Set(plan.mature);
+/** Calls `take` for each entry of a built hour that counts at asOf, of these roles, in the scope. */
+function entriesAtAsOf(plan: HourPlan, entries: Entries, query: MetricTableQuery, roles: readonly number[], take: (hour: number, entry: RollupEntry) => void): void {
+  const changeHour = Math.floor(query.asOf.getTime() / HOUR_MS) * HOUR_MS;
   const { team, silo } = query.scope ?? {};
   const wanted = new Set(roles);
+  const offer = (hour: number, entry: RollupEntry) => {
+    if (!wanted.has(entry.role)) return;
+    if ((team !== undefined && entry.team !== team) || (silo !== undefined && entry.silo !== silo)) return;
+    take(hour, entry);
+  };
   for (const hour of plan.built) {
-    const hourEntries = entries.get(hour);
+    const hourEntries = entries.byHour.get(hour);
     if (!hourEntries) continue;
-    const hourSettled = settled.has(hour);
-    const hourMature = mature.has(hour);
-    for (const entry of hourSettled ? hourEntries.settled : hourEntries.all) {
-      if (!wanted.has(entry.role)) continue;
-      if ((team !== undefined && entry.team !== team) || (silo !== undefined && entry.silo !== silo)) continue;
-      // An entry's rows are the same at every asOf from the end of its settled day on.
-      if (!hourSettled && entry.settledDayMs + DAY_MS > asOfMs) continue;
-      if (entry.role === ROLE.mature && !hourMature) continue;
-      take(hour, entry);
-    }
+    if (hourEntries.lastChangeHourMs < changeHour) for (const entry of hourEntries.total) offer(hour, entry);
+    else
+      for (const entry of hourEntries.all) {
+        if (entry.changeHourMs >= changeHour) break;
+        offer(hour, entry);
+      }
+    for (const entry of entries.recent.get(hour) ?? []) offer(hour, entry);
   }
 }
 
@@ -176,7 +181,7 @@ export interface MetricReadOptions {
 const TALLY_ROLES = [ROLE.contact, ROLE.mature, ROLE.journey];
 
 /** The tallies per key (team or '', interval) of the plan's rows and entries; `startsMs` begins each interval. */
-async function tallyOf(client: ClickHouseClient, name: string, query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[], plan: HourPlan, entries: EntriesByHour): Promise<Planned<MetricTally[]>> {
+async function tallyOf(client: ClickHouseClient, name: string, query: MetricTableQuery, byTeam: boolean, startsMs: readonly number[], plan: HourPlan, entries: Entries): Promise<Planned<MetricTally[]>> {
   const params = baseParams(query, byTeam, startsMs);
   const rows = creditedRows(TALLY_ROLES, rowFilter(plan, params));
   const fromRows = rows
@@ -189,30 +194,37 @@ async function tallyOf(client: ClickHouseClient, name: string, query: MetricTabl
         tallyRow,
       )
     : [];
-  const tallies = new Map<string, MetricTally>();
-  const tallyFor = (team: string, intervalIndex: number) => {
-    const key = `${team}\u0000${intervalIndex}`;
-    let tally = tallies.get(key);
-    if (!tally) tallies.set(key, (tally = { ...NO_COUNTS, team, interval_index: intervalIndex, silos: [] }));
-    return tally;
-  };
-  const addSilo = (tally: MetricTally, silo: string) => {
-    if (!tally.silos.includes(silo)) tally.silos.push(silo);
-  };
+  // Per interval and key, the counts and, per silo, the rows credited to it (each row counts one
+  // contact, mature contact or journey): a silo is the key's when a row of it counts at asOf.
+  const byInterval = new Map<number, Map<string, { counts: number[]; silos: Map<string, number> }>>();
+  const keysOf = (intervalIndex: number) => byInterval.get(intervalIndex) ?? byInterval.set(intervalIndex, new Map()).get(intervalIndex)!;
+  const countsOf = (keys: ReturnType<typeof keysOf>, team: string) =>
+    keys.get(team) ?? keys.set(team, { counts: FIGURES.map(() => 0), silos: new Map() }).get(team)!;
+  const addRows = (silos: Map<string, number>, silo: string, rows: number) => rows !== 0 && silos.set(silo, (silos.get(silo) ?? 0) + rows);
   for (const row of fromRows) {
-    const tally = tallyFor(row.team, row.interval_index);
-    for (const figure of FIGURES) tally[figure] += row[figure];
-    for (const silo of row.silos) addSilo(tally, silo);
+    const { counts, silos } = countsOf(keysOf(row.interval_index), row.team);
+    FIGURES.forEach((figure, i) => (counts[i]! += row[figure]));
+    for (const silo of row.silos) addRows(silos, silo, 1);
   }
+  const [contacts, mature, journeys] = [FIGURES.indexOf('contacts'), FIGURES.indexOf('mature_contacts'), FIGURES.indexOf('journeys')];
   let lastHour = Number.NaN;
-  let intervalIndex = 0;
+  let keys = keysOf(0);
   entriesAtAsOf(plan, entries, query, TALLY_ROLES, (hour, entry) => {
-    if (hour !== lastHour) [lastHour, intervalIndex] = [hour, startsMs.filter((start) => start <= hour).length];
-    const tally = tallyFor(byTeam ? entry.team : '', intervalIndex);
-    FIGURES.forEach((figure, i) => (tally[figure] += entry.counts[i]!));
-    addSilo(tally, entry.silo);
+    if (hour !== lastHour) [lastHour, keys] = [hour, keysOf(startsMs.filter((start) => start <= hour).length)];
+    const { counts, silos } = countsOf(keys, byTeam ? entry.team : '');
+    const change = entry.counts;
+    for (let i = 0; i < change.length; i++) counts[i]! += change[i]!;
+    addRows(silos, entry.silo, change[contacts]! + change[mature]! + change[journeys]!);
   });
-  return { value: [...tallies.values()], readRows: rows !== undefined };
+  const credited: MetricTally[] = [];
+  for (const [intervalIndex, teams] of byInterval)
+    for (const [team, { counts, silos }] of teams) {
+      if (counts.every((count) => count === 0)) continue;
+      const tally: MetricTally = { ...NO_COUNTS, team, interval_index: intervalIndex, silos: [...silos].filter(([, rows]) => rows > 0).map(([silo]) => silo) };
+      FIGURES.forEach((figure, i) => (tally[figure] = counts[i]!));
+      credited.push(tally);
+    }
+  return { value: credited, readRows: rows !== undefined };
 }
 
 /**
@@ -284,10 +296,13 @@ export async function readMetricTransitions(client: ClickHouseClient, query: Met
  * The end (exclusive, epoch ms) of the asOf range from `asOf` on in which every answer from these
  * rows equals the answer at `asOf`, or Infinity. An answer at asOf counts events before asOf and
  * contacts mature at asOf; so it changes just after the first contact start or leg at or after
- * asOf, and at the first maturity after asOf. Read without FINAL: an older copy of a row can only
- * make the range shorter, never longer.
+ * asOf, and at the first maturity after asOf. With every hour built, that is the first change
+ * after asOf in metric_changes_v1; else the contacts are read. Read without FINAL: an older copy
+ * of a row or of a change can only make the range shorter, never longer.
  */
-export async function readNextChange(client: ClickHouseClient, modelVersion: string, asOf: Date): Promise<number> {
+export async function readNextChange(client: ClickHouseClient, modelVersion: string, asOf: Date, rollups: RollupReader = rollupsFromTables(client)): Promise<number> {
+  const { hours, complete } = await rollups.hours(modelVersion, 0, Number.MAX_SAFE_INTEGER);
+  if (complete && ![...hours.values()].some((hour) => hour.dirty === 1)) return readNextRolledChange(client, modelVersion, asOf.getTime());
   const sql = `SELECT least(
       ifNull(minIfOrNull(${ms('mature_at')}, ${ms('mature_at')} > ${AS_OF}), ${Number.MAX_SAFE_INTEGER}),
       ifNull(minIfOrNull(arrayMin(arrayMap(t -> ${ms('t')}, arrayFilter(t -> ${ms('t')} >= ${AS_OF}, legs_at))), ${ms('last_leg_at')} >= ${AS_OF}) + 1, ${Number.MAX_SAFE_INTEGER})

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 
 // SPEC "Attribution and rates" over the rows of contacts_v2 and journeys_v2, at any asOf: one SQL
-// shape for every use (a question's rows, and the builds of metric_rollup_v1). The rows are
+// shape for every use (a question's rows, and the builds of the rollups). The rows are
 // computed from every stored event; each holds what an earlier asOf needs (see
 // migrations/011_as_of_tables.sql and as-of.ts of @seamline/journeys), so each credited figure
 // below is the figure of the model built at {as_of_ms}:
@@ -13,7 +13,7 @@ import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 // - a journey's contacts are those that start before asOf; it is cross-silo when an odd number
 //   of its flips lie before asOf.
 // Each branch gives a row its role (what it is credited as), the hour of its start and the
-// instant it settles: from then on it is the same at every asOf (maturity aside).
+// instants its credit changes at: between two of them it is the same at every asOf.
 // Values are bound as query parameters, never spliced; instants go as epoch milliseconds, so any
 // Date works, also one beyond DateTime64's range (an asOf of 9999-01-01).
 
@@ -39,16 +39,16 @@ export type Figure = keyof TalliedCounts;
 export const FIGURES = Object.keys(talliedCountsSchema.shape) as Figure[];
 export const NO_COUNTS: TalliedCounts = talliedCountsSchema.parse(Object.fromEntries(FIGURES.map((figure) => [figure, 0])));
 
-/** What a row is credited as (metric_rollup_v1.role). */
+/** What a row is credited as (metric_changes_v1.role). */
 export const ROLE = { contact: 1, mature: 2, journey: 3, handoff: 4 } as const;
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const AS_OF = '{as_of_ms:Int64}';
 export const ms = (column: string) => `toUnixTimestamp64Milli(${column})`;
-const before = (column: string) => `${ms(column)} < ${AS_OF}`;
+const before = (column: string, asOf: string) => `${ms(column)} < ${asOf}`;
 /** How many of the instants in an array column lie before asOf. */
-const countBefore = (column: string) => `arrayCount(t -> ${ms('t')} < ${AS_OF}, ${column})`;
+const countBefore = (column: string, asOf: string) => `arrayCount(t -> ${ms('t')} < ${asOf}, ${column})`;
 /** The hour (epoch ms) an instant column lies in. */
 export const hourOf = (column: string) => `intDiv(${ms(column)}, ${HOUR_MS}) * ${HOUR_MS}`;
 /** Most ranges of start a row filter names: more make a query slow to analyse. */
@@ -90,21 +90,26 @@ const LIVE_ROWS = 'model_version = {model_version:String} AND is_deleted = 0';
 /** The instant in `column` lies in [from, to) and before asOf. */
 const startsInPeriod = (column: string) => `${ms(column)} >= {from_ms:Int64} AND ${ms(column)} < least({to_ms:Int64}, ${AS_OF})`;
 
-// When a row stops changing at an asOf: a contact with its last leg, the previous contact's last
-// leg (the bounce into it) and, when it is not resolved at first contact, the next contact's start;
-// a journey with its last contact and its last flip.
-const CONTACT_SETTLED = `greatest(last_leg_at, if(empty(previous_legs_at), start, arrayMax(previous_legs_at)),
-  if(resolved_first_contact = 0 AND isNotNull(next_start), assumeNotNull(next_start), start))`;
-const JOURNEY_SETTLED = 'greatest(arrayMax(contact_starts), if(empty(cross_silo_flips), start, arrayMax(cross_silo_flips)))';
+// The instants (epoch ms, sorted, each once) from which a row's credit at an asOf may change: an
+// asOf at or after one and before the next sees the same credit. Every row starts counting just
+// after its start. Then, for each branch: a contact's transfers change just after each of its
+// legs, and the bounce into it after each leg of the previous contact; a mature contact counts
+// from maturity, moves with each leg, and stops being resolved when its next contact starts (if
+// within W); a journey changes after each of its contacts' starts and each cross-silo flip; a
+// transfer counts from just after its leg. Instants before the start change nothing.
+const after = (column: string) => `arrayMap(t -> ${ms('t')} + 1, ${column})`;
+const changesOf = (...instants: string[]) => `arraySort(arrayDistinct(arrayFilter(c -> c > ${ms('start')}, arrayConcat([${ms('start')} + 1], ${instants.join(', ')}))))`;
+const NEXT_START = `if(resolved_first_contact = 0 AND isNotNull(next_start), [${ms('assumeNotNull(next_start)')} + 1], [])`;
 
-const LEGS_NOW = `${countBefore('legs_at')} AS legs_now`;
-const PREVIOUS_LEGS_NOW = `${countBefore('previous_legs_at')} AS previous_legs_now`;
+const legsNow = (asOf: string) => `${countBefore('legs_at', asOf)} AS legs_now`;
+const previousLegsNow = (asOf: string) => `${countBefore('previous_legs_at', asOf)} AS previous_legs_now`;
 const BOUNCE = 'is_repeat = 1 AND previous_legs_now > 0 AND previous_legs_team[previous_legs_now] != first_team';
 
 interface Branch {
   role: number;
   table: string;
-  settled: string;
+  /** The instants the row's credit changes at (see changesOf). */
+  changes: string;
   /** Team and silo the row is credited to (and scoped by). */
   team: string;
   silo: string;
@@ -117,12 +122,13 @@ interface Branch {
   arrayJoin?: string;
 }
 
-const BRANCHES: Branch[] = [
+/** The branches, crediting each row as of the instant (epoch ms) `asOf` evaluates to. */
+const branchesAt = (asOf: string): Branch[] => [
   {
     // contacts that start in the period, by first team, with their transfers and the bounce into them
     role: ROLE.contact,
     table: CONTACTS_TABLE,
-    settled: CONTACT_SETTLED,
+    changes: changesOf(after('legs_at'), after('previous_legs_at')),
     team: 'first_team',
     silo: 'first_silo',
     credited: {
@@ -133,30 +139,30 @@ const BRANCHES: Branch[] = [
       bounces: BOUNCE,
       cross_silo_bounces: `${BOUNCE} AND previous_legs_silo[previous_legs_now] != first_silo`,
     },
-    select: `${LEGS_NOW}, ${PREVIOUS_LEGS_NOW}`,
+    select: `${legsNow(asOf)}, ${previousLegsNow(asOf)}`,
   },
   {
     // mature contacts that start in the period, by their final team at asOf
     role: ROLE.mature,
     table: CONTACTS_TABLE,
-    settled: CONTACT_SETTLED,
+    changes: changesOf(after('legs_at'), NEXT_START, `[${ms('mature_at')}]`),
     team: 'legs_team[legs_now]',
     silo: 'legs_silo[legs_now]',
-    credited: { mature_contacts: '1', fcr_contacts: `resolved_first_contact = 1 OR isNull(next_start) OR NOT ${before('assumeNotNull(next_start)')}` },
-    select: LEGS_NOW,
-    where: `${ms('mature_at')} <= ${AS_OF}`,
+    credited: { mature_contacts: '1', fcr_contacts: `resolved_first_contact = 1 OR isNull(next_start) OR NOT ${before('assumeNotNull(next_start)', asOf)}` },
+    select: legsNow(asOf),
+    where: `${ms('mature_at')} <= ${asOf}`,
   },
   {
     // journeys that start in the period, by the first team of their first contact
     role: ROLE.journey,
     table: JOURNEYS_TABLE,
-    settled: JOURNEY_SETTLED,
+    changes: changesOf(after('contact_starts'), after('cross_silo_flips')),
     team: 'first_team',
     silo: 'first_silo',
     credited: {
       journeys: '1',
-      journey_contacts: countBefore('contact_starts'),
-      cross_silo_journeys: `${countBefore('cross_silo_flips')} % 2`,
+      journey_contacts: countBefore('contact_starts', asOf),
+      cross_silo_journeys: `${countBefore('cross_silo_flips', asOf)} % 2`,
       billing_triggered_journeys: "billing_trigger_type != ''",
     },
   },
@@ -164,23 +170,23 @@ const BRANCHES: Branch[] = [
     // transfers before asOf of contacts that start in the period, by the contact's first team
     role: ROLE.handoff,
     table: CONTACTS_TABLE,
-    settled: CONTACT_SETTLED,
+    changes: changesOf(`[${ms('legs_at[leg]')} + 1]`),
     team: 'first_team',
     silo: 'first_silo',
     credited: { transfers: '1' },
     arrayJoin: 'arrayEnumerate(legs_at) AS leg',
-    where: `leg > 1 AND ${before('legs_at[leg]')}`,
+    where: `leg > 1 AND ${before('legs_at[leg]', asOf)}`,
     pair: { fromTeam: 'legs_team[leg - 1]', fromSilo: 'legs_silo[leg - 1]', toTeam: 'legs_team[leg]', toSilo: 'legs_silo[leg]' },
   },
   {
     // the bounce into a contact that starts in the period, by the contact's first team
     role: ROLE.handoff,
     table: CONTACTS_TABLE,
-    settled: CONTACT_SETTLED,
+    changes: changesOf(after('previous_legs_at')),
     team: 'first_team',
     silo: 'first_silo',
     credited: { transfers: '1' },
-    select: PREVIOUS_LEGS_NOW,
+    select: previousLegsNow(asOf),
     where: BOUNCE,
     pair: { fromTeam: 'previous_legs_team[previous_legs_now]', fromSilo: 'previous_legs_silo[previous_legs_now]', toTeam: 'first_team', toSilo: 'first_silo' },
   },
@@ -188,7 +194,7 @@ const BRANCHES: Branch[] = [
 
 /**
  * Which rows of a branch to take: `inner` over the table's columns (a condition on `start` there
- * lets ClickHouse skip granules), `outer` also over `row_settled` and `row_hour_ms`.
+ * lets ClickHouse skip granules), `outer` also over `row_hour_ms`.
  */
 export interface RowFilter {
   inner?: string;
@@ -198,28 +204,56 @@ export interface RowFilter {
 }
 
 /**
+ * A branch's credited rows from `source` (its table's rows; `joined`: with its array join done),
+ * and `columns` besides.
+ */
+function branchRows(b: Branch, source: string, columns: string, where: string, joined = false): string {
+  const figures = FIGURES.map((figure) => `toUInt64(${b.credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
+  const pair = b.pair ?? { fromTeam: "''", fromSilo: "''", toTeam: "''", toSilo: "''" };
+  return `SELECT toUInt8(${b.role}) AS role, if({by_team:UInt8} = 1, ${b.team}, '') AS key_team, toString(${b.silo}) AS key_silo,
+      toString(${pair.fromTeam}) AS from_team, toString(${pair.fromSilo}) AS from_silo, toString(${pair.toTeam}) AS to_team, toString(${pair.toSilo}) AS to_silo,
+      row_hour_ms, ${columns}, ${figures}
+    FROM (SELECT *, ${[b.select, `${hourOf('start')} AS row_hour_ms`].filter(Boolean).join(', ')} FROM (${source}))
+    ${b.arrayJoin && !joined ? `ARRAY JOIN ${b.arrayJoin}` : ''}
+    WHERE ${inScope(b.team, b.silo)}${b.where ? ` AND ${b.where}` : ''} AND (${where})`;
+}
+
+/**
  * The live rows of the given roles that start in the period, each with what it is credited with
  * at asOf: role, key_team (the team, or '' unless {by_team:UInt8}), key_silo, the handoff pair
- * (role 4), row_start_ms, row_hour_ms, row_settled and credited_<figure> for every figure.
+ * (role 4), row_start_ms, row_hour_ms and credited_<figure> for every figure.
  * `filter(role)` adds conditions per branch, or leaves it out; undefined when none is left.
  * Aliases differ from column names: in ClickHouse an alias shadows a column of the same name
  * (journeys_v2 has `contacts`).
  */
 export function creditedRows(roles: readonly number[], filter: (role: number) => RowFilter = () => ({})): string | undefined {
-  const branches = BRANCHES.filter((branch) => roles.includes(branch.role) && !filter(branch.role).none);
+  const branches = branchesAt(AS_OF).filter((branch) => roles.includes(branch.role) && !filter(branch.role).none);
   if (branches.length === 0) return undefined;
   return branches
     .map((b) => {
-      const figures = FIGURES.map((figure) => `toUInt64(${b.credited[figure] ?? '0'}) AS credited_${figure}`).join(', ');
-      const pair = b.pair ?? { fromTeam: "''", fromSilo: "''", toTeam: "''", toSilo: "''" };
-      const extra = [b.select, `${b.settled} AS row_settled`, `${hourOf('start')} AS row_hour_ms`].filter(Boolean).join(', ');
       const { inner = '1', outer = '1' } = filter(b.role);
-      return `SELECT toUInt8(${b.role}) AS role, if({by_team:UInt8} = 1, ${b.team}, '') AS key_team, toString(${b.silo}) AS key_silo,
-          toString(${pair.fromTeam}) AS from_team, toString(${pair.fromSilo}) AS from_silo, toString(${pair.toTeam}) AS to_team, toString(${pair.toSilo}) AS to_silo,
-          ${ms('start')} AS row_start_ms, row_hour_ms, row_settled, ${figures}
-        FROM (SELECT *, ${extra} FROM ${b.table} FINAL WHERE ${LIVE_ROWS} AND ${startsInPeriod('start')} AND (${inner}))
-        ${b.arrayJoin ? `ARRAY JOIN ${b.arrayJoin}` : ''}
-        WHERE ${inScope(b.team, b.silo)}${b.where ? ` AND ${b.where}` : ''} AND (${outer})`;
+      const source = `SELECT * FROM ${b.table} FINAL WHERE ${LIVE_ROWS} AND ${startsInPeriod('start')} AND (${inner})`;
+      return branchRows(b, source, `${ms('start')} AS row_start_ms`, outer);
+    })
+    .join('\nUNION ALL\n');
+}
+
+/**
+ * The credit of each live row of the given roles that starts in [from, to) (and matches `inner`),
+ * per stretch of asOf in which it stays the same: the columns of creditedRows but row_start_ms,
+ * with credited_<figure> for an asOf in [change_from, change_to) (change_to 0: from change_from
+ * on). A row with no credit in a stretch (not mature yet, say) has no row for it.
+ */
+export function creditedChanges(roles: readonly number[], inner: string): string | undefined {
+  const branches = branchesAt('change_from').filter((branch) => roles.includes(branch.role));
+  if (branches.length === 0) return undefined;
+  return branches
+    .map((b) => {
+      const rows = `SELECT * FROM ${b.table} FINAL WHERE ${LIVE_ROWS} AND ${ms('start')} >= {from_ms:Int64} AND ${ms('start')} < {to_ms:Int64} AND (${inner})`;
+      // An alias of an array join is left out of `*`: named, it is kept.
+      const joined = b.arrayJoin ? `SELECT *, ${b.arrayJoin.split(' AS ')[1]} FROM (${rows}) ARRAY JOIN ${b.arrayJoin}` : rows;
+      const source = `SELECT *, changes[i] AS change_from, changes[i + 1] AS change_to FROM (SELECT *, ${b.changes} AS changes FROM (${joined})) ARRAY JOIN arrayEnumerate(changes) AS i`;
+      return branchRows(b, source, 'change_from, change_to', '1', true);
     })
     .join('\nUNION ALL\n');
 }

@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { FIGURES, HOUR_MS, talliedCountsSchema } from './metric-rows.ts';
+import { FIGURES, HOUR_MS } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
-import { readRollupHours, ROLLUP_TABLE, type RollupHour, type RollupHours } from './rollups.ts';
+import { changeSumRow, readRollupHours, ROLLUP_TABLE, type RollupHour, type RollupHours } from './rollups.ts';
 
-// The entries of metric_rollup_v1 that a question sums, read per hour and build, and a memory of
+// The entries of metric_rollup_v2 that a question sums, read per hour and build, and a memory of
 // them that a long-lived reader (the metric API) keeps between questions. The entries of one build
 // of an hour never change, so they can be kept for as long as that build is the hour's current one.
 
-/** An entry of metric_rollup_v1: the figures of one role, team, silo, handoff pair and settled day of an hour. */
+/** An entry of metric_rollup_v2: the change of the figures of one role, team, silo and handoff pair of an hour, in one hour of change. */
 export interface RollupEntry {
   role: number;
   team: string;
@@ -17,25 +17,28 @@ export interface RollupEntry {
   fromSilo: string;
   toTeam: string;
   toSilo: string;
-  /** The start (epoch ms) of the day its rows settled on. */
-  settledDayMs: number;
-  /** Its figures, in the order of FIGURES. */
+  /** The hour (epoch ms) its changes happen in. */
+  changeHourMs: number;
+  /** The changes of its figures, in the order of FIGURES. */
   counts: readonly number[];
 }
 
-/** An hour's entries: all of them, and the same summed over settled days (for an asOf after the hour settled). */
+/** An hour's entries: all of them by hour of change, and the same summed (for an asOf after the last hour of change). */
 export interface HourEntries {
+  /** Ordered by hour of change. */
   all: readonly RollupEntry[];
-  settled: readonly RollupEntry[];
+  total: readonly RollupEntry[];
+  /** The last hour of change of any entry, or -Infinity. */
+  lastChangeHourMs: number;
 }
 
-/** The entries summed over their settled days. */
-function overSettledDays(entries: readonly RollupEntry[]): RollupEntry[] {
+/** The entries summed over their hours of change. */
+function overChangeHours(entries: readonly RollupEntry[]): RollupEntry[] {
   const summed = new Map<string, RollupEntry & { counts: number[] }>();
   for (const entry of entries) {
     const key = [entry.role, entry.team, entry.silo, entry.fromTeam, entry.fromSilo, entry.toTeam, entry.toSilo].join('\u0000');
     const sum = summed.get(key);
-    if (!sum) summed.set(key, { ...entry, settledDayMs: 0, counts: [...entry.counts] });
+    if (!sum) summed.set(key, { ...entry, changeHourMs: 0, counts: [...entry.counts] });
     else for (let i = 0; i < FIGURES.length; i++) sum.counts[i]! += entry.counts[i]!;
   }
   return [...summed.values()];
@@ -51,17 +54,7 @@ export interface RollupReader {
   changed(modelVersion: string, hours: readonly number[]): void;
 }
 
-const entryRow = talliedCountsSchema.extend({
-  hour_ms: z.coerce.number(),
-  role: z.coerce.number(),
-  settled_day_ms: z.coerce.number(),
-  team: z.string(),
-  silo: z.string(),
-  from_team: z.string(),
-  from_silo: z.string(),
-  to_team: z.string(),
-  to_silo: z.string(),
-});
+const entryRow = changeSumRow.extend({ change_hour_ms: z.coerce.number() });
 
 /** Hours per read: bounds the size of one query's parameters. */
 const HOURS_PER_READ = 2_000;
@@ -83,13 +76,14 @@ export async function readRollupEntries(client: ClickHouseClient, modelVersion: 
     const rows = await namedRead(
       client,
       'rollups.entries',
-      `SELECT ${hourMs} AS hour_ms, role, toInt64(toUnixTimestamp(toDateTime(settled_day, 'UTC'))) * 1000 AS settled_day_ms, team, toString(silo) AS silo,
+      `SELECT ${hourMs} AS hour_ms, role, toInt64(toUnixTimestamp(change_hour)) * 1000 AS change_hour_ms, team, toString(silo) AS silo,
          from_team, toString(from_silo) AS from_silo, to_team, toString(to_silo) AS to_silo, ${FIGURES.join(', ')}
        FROM ${ROLLUP_TABLE} FINAL
        WHERE model_version = {model_version:String}
          AND hour >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC') AND hour < toDateTime(intDiv({to_ms:Int64}, 1000), 'UTC')
          AND ${hourMs} IN {hours:Array(Int64)}
-         AND version = transform(${hourMs}, {hours:Array(Int64)}, {versions:Array(UInt64)}, toUInt64(0))`,
+         AND version = transform(${hourMs}, {hours:Array(Int64)}, {versions:Array(UInt64)}, toUInt64(0))
+       ORDER BY hour_ms, change_hour_ms`,
       { model_version: modelVersion, from_ms: chunk[0]!, to_ms: chunk[chunk.length - 1]! + HOUR_MS, hours: chunk, versions: chunk.map((hour) => builds.get(hour)!) },
       entryRow,
     );
@@ -103,12 +97,12 @@ export async function readRollupEntries(client: ClickHouseClient, modelVersion: 
         fromSilo: intern(row.from_silo),
         toTeam: intern(row.to_team),
         toSilo: intern(row.to_silo),
-        settledDayMs: row.settled_day_ms,
+        changeHourMs: row.change_hour_ms,
         counts,
       });
     }
   }
-  return new Map([...byHour].map(([hour, all]) => [hour, { all, settled: overSettledDays(all) }]));
+  return new Map([...byHour].map(([hour, all]) => [hour, { all, total: overChangeHours(all), lastChangeHourMs: all.length ? all[all.length - 1]!.changeHourMs : Number.NEGATIVE_INFINITY }]));
 }
 
 /** Reads builds and entries from the tables for every question: for one-off readers (the CLI). */
@@ -121,7 +115,7 @@ export function rollupsFromTables(client: ClickHouseClient): RollupReader {
 }
 
 /** Entries a memory keeps at most (about 150 bytes each); the hours least recently used go first. */
-export const DEFAULT_ROLLUP_MEMORY_ENTRIES = 2_000_000;
+export const DEFAULT_ROLLUP_MEMORY_ENTRIES = 4_000_000;
 
 /**
  * The builds of every hour and the entries of the hours asked about, kept in memory while the
@@ -140,7 +134,7 @@ export function createRollupMemory(client: ClickHouseClient, maxEntries = DEFAUL
   const forget = (key: string) => {
     const entry = kept.get(key);
     if (!entry) return;
-    keptEntries -= entry.entries.all.length + entry.entries.settled.length;
+    keptEntries -= entry.entries.all.length + entry.entries.total.length;
     kept.delete(key);
   };
 
@@ -155,10 +149,13 @@ export function createRollupMemory(client: ClickHouseClient, maxEntries = DEFAUL
       const { hours, complete } = await all;
       const first = Math.floor(fromMs / HOUR_MS) * HOUR_MS;
       const inRange = new Map<number, RollupHour>();
-      for (let hour = first; hour < toMs; hour += HOUR_MS) {
-        const build = hours.get(hour);
-        if (build) inRange.set(hour, build);
-      }
+      if ((toMs - first) / HOUR_MS > hours.size) {
+        for (const [hour, build] of hours) if (hour >= first && hour < toMs) inRange.set(hour, build);
+      } else
+        for (let hour = first; hour < toMs; hour += HOUR_MS) {
+          const build = hours.get(hour);
+          if (build) inRange.set(hour, build);
+        }
       return { hours: inRange, complete };
     },
     async entries(modelVersion, wanted) {
@@ -179,7 +176,7 @@ export function createRollupMemory(client: ClickHouseClient, maxEntries = DEFAUL
         const key = keyOf(modelVersion, hour);
         forget(key);
         kept.set(key, { version: missing.get(hour)!, entries });
-        keptEntries += entries.all.length + entries.settled.length;
+        keptEntries += entries.all.length + entries.total.length;
         byHour.set(hour, entries);
       }
       for (const key of kept.keys()) {

@@ -1,25 +1,26 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
-import { creditedRows, FIGURES, HOUR_MS, hourOf, hourRanges, ms, ROLE } from './metric-rows.ts';
+import { creditedChanges, FIGURES, HOUR_MS, hourOf, hourRanges, ROLE } from './metric-rows.ts';
 import { namedRead } from './named-query.ts';
 import { recordTablesWrite } from './tables-state.ts';
 
-// metric_rollup_v1 and metric_rollup_hours_v1 (migrations/013_rollups.sql): the figures of each
-// hour's rows as every stored event leaves them, per role, team, silo, handoff pair and settled
-// day. The writer of the journey rows keeps them: it marks the hours it is about to change dirty,
-// writes the rows, then builds those hours again from the rows. A build is a pure function of the
-// rows, so building twice changes nothing; until it is done (or when the writer stopped in
-// between), the hour stays dirty and questions read its rows. One writer of journey rows at a
-// time (the linker) keeps the versions of an hour in order.
+// metric_changes_v1, metric_rollup_v2 and metric_rollup_hours_v2 (migrations/015_change_rollups.sql):
+// how each hour's rows change the figures at an asOf, per instant and per hour of change, by role,
+// team, silo and handoff pair. The writer of the journey rows keeps them: it marks the hours it is
+// about to change dirty, writes the rows, then builds those hours again from the rows. A build is a
+// pure function of the rows, so building twice changes nothing; until it is done (or when the
+// writer stopped in between), the hour stays dirty and questions read its rows. One writer of
+// journey rows at a time (the linker) keeps the versions of an hour in order.
 
-export const ROLLUP_TABLE = 'metric_rollup_v1';
-export const ROLLUP_HOURS_TABLE = 'metric_rollup_hours_v1';
+export const CHANGES_TABLE = 'metric_changes_v1';
+export const ROLLUP_TABLE = 'metric_rollup_v2';
+export const ROLLUP_HOURS_TABLE = 'metric_rollup_hours_v2';
 
-/** Far beyond any event: the figures as every stored event leaves them. */
+/** Far beyond any event. */
 const ALL_EVENTS_MS = Date.parse('9999-01-01T00:00:00Z');
 /** Hours per build query: bounds the size of one query and of its parameters. */
-const HOURS_PER_BUILD = 2_000;
+const HOURS_PER_BUILD = 720;
 
 let lastVersion = 0;
 /** Versions of one process only grow: a later build of an hour always wins. */
@@ -43,7 +44,7 @@ export async function markRollupHoursDirty(client: ClickHouseClient, modelVersio
   const version = nextVersion();
   await client.insert({
     table: ROLLUP_HOURS_TABLE,
-    values: hours.map((hour) => ({ model_version: modelVersion, hour: asHour(hour), version, dirty: 1, max_settled_at: '1970-01-01 00:00:00.000' })),
+    values: hours.map((hour) => ({ model_version: modelVersion, hour: asHour(hour), version, dirty: 1 })),
     format: 'JSONEachRow',
   });
 }
@@ -60,13 +61,16 @@ const COMPLETE_HOUR = 0;
 export async function markRollupsComplete(client: ClickHouseClient, modelVersion: string): Promise<void> {
   await client.insert({
     table: ROLLUP_HOURS_TABLE,
-    values: [{ model_version: modelVersion, hour: asHour(COMPLETE_HOUR), version: nextVersion(), dirty: 0, max_settled_at: '1970-01-01 00:00:00.000' }],
+    values: [{ model_version: modelVersion, hour: asHour(COMPLETE_HOUR), version: nextVersion(), dirty: 0 }],
     format: 'JSONEachRow',
   });  // Readers that keep the builds in memory (rollup-entries.ts) read them again after a write.
   await recordTablesWrite(client);
 }
 
-/** Builds these hours' entries from their rows, then marks them current. */
+const PAIR = 'team, silo, from_team, from_silo, to_team, to_silo';
+const CHANGE_SUMS = FIGURES.map((figure) => `sum(${figure}) AS ${figure}`).join(', ');
+
+/** Builds these hours' changes and entries from their rows, then marks them current. */
 export async function buildRollupHours(client: ClickHouseClient, modelVersion: string, hours: readonly number[]): Promise<void> {
   for (let i = 0; i < hours.length; i += HOURS_PER_BUILD) {
     const chunk = hours.slice(i, i + HOURS_PER_BUILD);
@@ -75,7 +79,6 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
       model_version: modelVersion,
       from_ms: chunk[0]!,
       to_ms: chunk[chunk.length - 1]! + HOUR_MS,
-      as_of_ms: ALL_EVENTS_MS,
       has_team: 0,
       team: '',
       has_silo: 0,
@@ -85,41 +88,107 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
       version,
     };
     // The ranges may cover more hours than the chunk: only the chunk's rows are built.
-    const inChunk = hourRanges('chunk', chunk, params);
-    const inHours = () => ({ inner: inChunk, outer: 'row_hour_ms IN {hours:Array(Int64)}' });
+    const inChunk = `(${hourRanges('chunk', chunk, params)}) AND ${hourOf('start')} IN {hours:Array(Int64)}`;
+    // Each stretch of a row's credit adds it where the stretch begins and takes it away where it ends.
+    const changes = `SELECT *, change.1 AS change_ms, change.2 AS sign FROM (${creditedChanges(Object.values(ROLE), inChunk)!})
+      ARRAY JOIN arrayFilter(c -> c.1 > 0, [(change_from, toInt64(1)), (change_to, toInt64(-1))]) AS change`;
+    // Changes that leave every figure as it was (a stretch ending where an equal one begins) are left out.
+    const summed = FIGURES.map((figure) => `sum(toInt64(credited_${figure}) * sign) AS ${figure}`).join(', ');
     await client.command({
-      query: `/* seamline:rollups.build */ INSERT INTO ${ROLLUP_TABLE}
-        (model_version, hour, role, settled_day, team, silo, from_team, from_silo, to_team, to_silo, ${FIGURES.join(', ')}, version)
-        SELECT {model_version:String}, toDateTime(intDiv(row_hour_ms, 1000), 'UTC'), role, toDate(row_settled), key_team, key_silo,
-          from_team, from_silo, to_team, to_silo, ${FIGURES.map((figure) => `sum(credited_${figure})`).join(', ')}, {version:UInt64}
-        FROM (${creditedRows(Object.values(ROLE), inHours)!})
-        GROUP BY row_hour_ms, role, toDate(row_settled), key_team, key_silo, from_team, from_silo, to_team, to_silo`,
+      query: `/* seamline:rollups.build-changes */ INSERT INTO ${CHANGES_TABLE}
+        (model_version, hour, change_at, role, ${PAIR}, ${FIGURES.join(', ')}, version)
+        SELECT {model_version:String}, toDateTime(intDiv(row_hour_ms, 1000), 'UTC'), fromUnixTimestamp64Milli(change_ms, 'UTC'), role, key_team, key_silo,
+          from_team, from_silo, to_team, to_silo, ${FIGURES.join(', ')}, {version:UInt64}
+        FROM (
+          SELECT row_hour_ms, change_ms, role, key_team, key_silo, from_team, from_silo, to_team, to_silo, ${summed}
+          FROM (${changes})
+          GROUP BY row_hour_ms, change_ms, role, key_team, key_silo, from_team, from_silo, to_team, to_silo)
+        WHERE ${FIGURES.map((figure) => `${figure} != 0`).join(' OR ')}`,
       query_params: params,
+      // Each key is written once per build: nothing to merge while inserting.
+      clickhouse_settings: { optimize_on_insert: 0 },
     });
-    // When each hour's rows stop changing at an asOf: contacts (role 1) and journeys (role 3) are every row.
-    const settled = await namedRead(
-      client,
-      'rollups.settled',
-      `SELECT row_hour_ms AS hour_ms, max(${ms('row_settled')}) AS settled_ms FROM (${creditedRows([ROLE.contact, ROLE.journey], inHours)!}) GROUP BY row_hour_ms`,
-      params,
-      z.object({ hour_ms: z.coerce.number(), settled_ms: z.coerce.number() }),
-    );
-    const settledOf = new Map(settled.map((row) => [row.hour_ms, row.settled_ms]));
+    // Entries per hour of change, kept also where the changes sum to nothing: an entry says the
+    // hour of change has changes to read for an asOf inside it.
+    await client.command({
+      query: `/* seamline:rollups.build-entries */ INSERT INTO ${ROLLUP_TABLE}
+        (model_version, hour, change_hour, role, ${PAIR}, ${FIGURES.join(', ')}, version)
+        SELECT model_version, hour, toStartOfHour(change_at), role, ${PAIR}, ${FIGURES.map((figure) => `sum(${figure})`).join(', ')}, version
+        FROM ${CHANGES_TABLE}
+        WHERE model_version = {model_version:String} AND hour IN (SELECT toDateTime(intDiv(h, 1000), 'UTC') FROM (SELECT arrayJoin({hours:Array(Int64)}) AS h))
+          AND version = {version:UInt64}
+        GROUP BY model_version, hour, toStartOfHour(change_at), role, ${PAIR}, version`,
+      query_params: params,
+      // Each key is written once per build: nothing to merge while inserting.
+      clickhouse_settings: { optimize_on_insert: 0 },
+    });
     await client.insert({
       table: ROLLUP_HOURS_TABLE,
-      values: chunk.map((hour) => ({
-        model_version: modelVersion,
-        hour: asHour(hour),
-        version,
-        dirty: 0,
-        max_settled_at: new Date(settledOf.get(hour) ?? 0).toISOString(),
-      })),
+      values: chunk.map((hour) => ({ model_version: modelVersion, hour: asHour(hour), version, dirty: 0 })),
       format: 'JSONEachRow',
     });
   }
 }
 
-const hourRow = z.object({ hour_ms: z.coerce.number(), version: z.coerce.number(), dirty: z.coerce.number(), max_settled_ms: z.coerce.number() });
+/**
+ * The changes of these builds of hours of start (hour -> version) at instants in [hour of asOf,
+ * asOf], summed per hour of start, role, team, silo and pair. Read without FINAL: only the build
+ * asked for counts, and a build writes each change once.
+ */
+export async function readChangesUntil(client: ClickHouseClient, modelVersion: string, asOfMs: number, builds: ReadonlyMap<number, number>): Promise<ChangeSum[]> {
+  if (builds.size === 0) return [];
+  const hours = [...builds.keys()];
+  const hourMs = 'toInt64(toUnixTimestamp(hour)) * 1000';
+  return namedRead(
+    client,
+    'rollups.changes',
+    `SELECT ${hourMs} AS hour_ms, role, team, toString(silo) AS silo, from_team, toString(from_silo) AS from_silo, to_team, toString(to_silo) AS to_silo, ${CHANGE_SUMS}
+     FROM ${CHANGES_TABLE}
+     WHERE model_version = {model_version:String}
+       AND toStartOfHour(change_at) = toDateTime(intDiv({change_hour_ms:Int64}, 1000), 'UTC')
+       AND toUnixTimestamp64Milli(change_at) <= {as_of_ms:Int64}
+       AND ${hourMs} IN {hours:Array(Int64)}
+       AND version = transform(${hourMs}, {hours:Array(Int64)}, {versions:Array(UInt64)}, toUInt64(0))
+     GROUP BY hour_ms, role, ${PAIR}`,
+    { model_version: modelVersion, change_hour_ms: Math.floor(asOfMs / HOUR_MS) * HOUR_MS, as_of_ms: asOfMs, hours, versions: hours.map((hour) => builds.get(hour)!) },
+    changeSumRow,
+  );
+}
+
+/**
+ * The first instant after asOfMs at which a change of any build is recorded, or Infinity: the
+ * first hour of change after asOf in the order of the table (read in order, it stops there), then
+ * the first change in it.
+ */
+export async function readNextRolledChange(client: ClickHouseClient, modelVersion: string, asOfMs: number): Promise<number> {
+  const after = `model_version = {model_version:String} AND toUnixTimestamp64Milli(change_at) > {as_of_ms:Int64}`;
+  const [row] = await namedRead(
+    client,
+    'rollups.next-change',
+    `SELECT toUnixTimestamp64Milli(min(change_at)) AS next, count() AS n FROM ${CHANGES_TABLE}
+     WHERE ${after} AND toStartOfHour(change_at) = (
+       SELECT toStartOfHour(change_at) AS change_hour FROM ${CHANGES_TABLE} WHERE ${after} ORDER BY model_version, change_hour LIMIT 1)`,
+    { model_version: modelVersion, as_of_ms: asOfMs },
+    z.object({ next: z.coerce.number(), n: z.coerce.number() }),
+  );
+  return row && row.n > 0 ? row.next : Number.POSITIVE_INFINITY;
+}
+
+const changeSum = z.coerce.number().int();
+export const changeSumRow = z.object({
+  hour_ms: z.coerce.number(),
+  role: z.coerce.number(),
+  team: z.string(),
+  silo: z.string(),
+  from_team: z.string(),
+  from_silo: z.string(),
+  to_team: z.string(),
+  to_silo: z.string(),
+  ...Object.fromEntries(FIGURES.map((figure) => [figure, changeSum])) as Record<(typeof FIGURES)[number], typeof changeSum>,
+});
+export type ChangeSum = z.infer<typeof changeSumRow>;
+
+const hourRow = z.object({ hour_ms: z.coerce.number(), version: z.coerce.number(), dirty: z.coerce.number() });
 export type RollupHour = z.infer<typeof hourRow>;
 
 export interface RollupHours {
@@ -134,7 +203,7 @@ export async function readRollupHours(client: ClickHouseClient, modelVersion: st
   const rows = await namedRead(
     client,
     'rollups.hours',
-    `SELECT toInt64(toUnixTimestamp(hour)) * 1000 AS hour_ms, version, dirty, ${ms('max_settled_at')} AS max_settled_ms
+    `SELECT toInt64(toUnixTimestamp(hour)) * 1000 AS hour_ms, version, dirty
      FROM ${ROLLUP_HOURS_TABLE} FINAL
      WHERE model_version = {model_version:String}
        AND (hour = toDateTime(${COMPLETE_HOUR}, 'UTC')
