@@ -179,7 +179,7 @@ export interface StoredJourney {
 async function namedNewestRowsRead<T>(
   client: ClickHouseClient,
   name: string,
-  from: { table: string; start: string; key: string; version: string; columns: string },
+  from: NewestRowsFrom,
   select: string,
   candidates: string,
   where: string,
@@ -187,17 +187,44 @@ async function namedNewestRowsRead<T>(
   params: Record<string, unknown>,
   row: z.ZodType<T>,
 ): Promise<T[]> {
+  return namedRead(client, name, newestRowsSql(from, select, candidates, where, orderBy), params, row);
+}
+
+interface NewestRowsFrom {
+  table: string;
+  start: string;
+  key: string;
+  version: string;
+  columns: string;
+}
+
+/** The SQL of namedNewestRowsRead. */
+function newestRowsSql(from: NewestRowsFrom, select: string, candidates: string, where: string, orderBy: string): string {
   const sortKey = `${from.start}, ${from.key}`;
-  return namedRead(
-    client,
-    name,
-    `SELECT ${select} FROM (
+  return `SELECT ${select} FROM (
        SELECT ${sortKey}, ${from.version}, model_version, is_deleted, ${from.columns} FROM ${from.table} WHERE (${sortKey}) IN (SELECT ${sortKey} FROM ${from.table} WHERE ${candidates})
        ORDER BY ${sortKey}, ${from.version} DESC LIMIT 1 BY ${sortKey}
-     ) WHERE ${where} ORDER BY ${orderBy}`,
-    params,
-    row,
-  );
+     ) WHERE ${where} ORDER BY ${orderBy}`;
+}
+
+/**
+ * Several newest-rows reads in one query (one round trip to the engine): each part's rows as JSON
+ * objects, parsed with its own row schema, in the order of its `orderBy`.
+ */
+async function namedNewestRowsReads<P extends Record<string, { sql: string; row: z.ZodType<unknown> }>>(
+  client: ClickHouseClient,
+  name: string,
+  parts: P,
+  params: Record<string, unknown>,
+): Promise<{ [K in keyof P]: z.infer<P[K]['row']>[] }> {
+  const kinds = Object.keys(parts);
+  const sql = kinds
+    .map((kind, i) => `SELECT toUInt8(${i}) AS part, rowNumberInAllBlocks() AS n, formatRowNoNewline('JSONEachRow', *) AS json FROM (${parts[kind]!.sql})`)
+    .join('\nUNION ALL\n');
+  const rows = await namedRead(client, name, sql, params, z.object({ part: z.coerce.number(), n: z.coerce.number(), json: z.string() }));
+  const out = Object.fromEntries(kinds.map((kind) => [kind, [] as unknown[]]));
+  for (const { part, json } of rows.sort((a, b) => a.part - b.part || a.n - b.n)) out[kinds[part]!]!.push(parts[kinds[part]!]!.row.parse(JSON.parse(json)));
+  return out as { [K in keyof P]: z.infer<P[K]['row']>[] };
 }
 
 /** A journey with its contacts and handoffs as the tables hold them now; undefined when unknown. */
@@ -220,39 +247,44 @@ export async function readStoredJourney(client: ClickHouseClient, journeyId: str
   // The journey's contacts start at its contact starts: found through the sort key of contacts and handoffs.
   const params = { journey_id: journeyId, starts: startsMs };
   const starts = (column: string) => `toUnixTimestamp64Milli(${column}) IN {starts:Array(Int64)}`;
-  const contacts = await namedNewestRowsRead(
+  // Its contacts, its handoffs and the customer's journeys that start later (the earliest is the
+  // next one), in one query.
+  const { contacts, handoffs, later } = await namedNewestRowsReads(
     client,
-    'journeys.contacts',
-    { table: CONTACTS_TABLE, start: 'start', key: 'event_id', version: 'computed_at', columns: 'source, contact_id, first_team, first_silo, final_team, final_silo, journey_id' },
-    'event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo',
-    starts('start'),
-    `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
-    'start_ms, event_id',
-    params,
-    journeyContactRow,
-  );
-  const handoffs = await namedNewestRowsRead(
-    client,
-    'journeys.handoffs',
-    { table: HANDOFFS_TABLE, start: 'contact_start', key: 'handoff_id', version: 'computed_at', columns: 'kind, contact_event_id, at, from_team, from_silo, to_team, to_silo, cross_silo, journey_id' },
-    'handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo',
-    starts('contact_start'),
-    `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
-    'at_ms, handoff_id',
-    params,
-    journeyHandoffRow,
-  );
-  // The customer's journeys that start later: the earliest is the next one.
-  const later = await namedNewestRowsRead(
-    client,
-    'journeys.next-start',
-    { table: JOURNEYS_TABLE, start: 'start', key: 'journey_id', version: 'computed_at', columns: 'customer_id' },
-    'toUnixTimestamp64Milli(start) AS start_ms',
-    'customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}',
-    `${CURRENT_ROWS} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}`,
-    'start_ms LIMIT 1',
-    { customer_id: journey.customer_id, start_ms: journey.start_ms },
-    z.object({ start_ms: instantMs }),
+    'journeys.contacts-handoffs-next',
+    {
+      contacts: {
+        sql: newestRowsSql(
+          { table: CONTACTS_TABLE, start: 'start', key: 'event_id', version: 'computed_at', columns: 'source, contact_id, first_team, first_silo, final_team, final_silo, journey_id' },
+          'event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo',
+          starts('start'),
+          `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
+          'start_ms, event_id',
+        ),
+        row: journeyContactRow,
+      },
+      handoffs: {
+        sql: newestRowsSql(
+          { table: HANDOFFS_TABLE, start: 'contact_start', key: 'handoff_id', version: 'computed_at', columns: 'kind, contact_event_id, at, from_team, from_silo, to_team, to_silo, cross_silo, journey_id' },
+          'handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo',
+          starts('contact_start'),
+          `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
+          'at_ms, handoff_id',
+        ),
+        row: journeyHandoffRow,
+      },
+      later: {
+        sql: newestRowsSql(
+          { table: JOURNEYS_TABLE, start: 'start', key: 'journey_id', version: 'computed_at', columns: 'customer_id' },
+          'toUnixTimestamp64Milli(start) AS start_ms',
+          'customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}',
+          `${CURRENT_ROWS} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}`,
+          'start_ms LIMIT 1',
+        ),
+        row: z.object({ start_ms: instantMs }),
+      },
+    },
+    { ...params, customer_id: journey.customer_id, start_ms: journey.start_ms },
   );
   return { journey, contacts, handoffs, nextJourneyStartMs: later[0]?.start_ms };
 }
