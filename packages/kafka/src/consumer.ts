@@ -56,7 +56,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     retry: {
       ...options.retry,
       onRetry: (error, attempt, pauseMs) => {
-        logger.warn({ groupId, attempt, pauseMs, error: error instanceof Error ? error.message : String(error) }, 'batch failed; trying it again after a pause');
+        logger.warn({ groupId, attempt, pauseMs, err: error }, 'batch failed; trying it again after a pause');
         options.retry?.onRetry?.(error, attempt, pauseMs);
       },
       onRecovered: (attempts) => {
@@ -103,7 +103,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
           });
           log.debug({ messages: messages.length, committed: handledUpTo }, 'batch committed');
         } catch (error) {
-          log.warn({ messages: messages.length, error: error instanceof Error ? error.message : String(error) }, 'batch not committed: it will be delivered again');
+          log.warn({ messages: messages.length, err: error }, 'batch not committed: it will be delivered again');
         }
       });
       await heartbeat();

@@ -20,7 +20,7 @@ export async function orgMapFromFile(path: string | undefined, logger: Logger): 
         map = await loadOrgMap(path);
         logger.info({ orgMap: path, queues: Object.keys(map.queues).length }, 'org map reloaded');
       } catch (error) {
-        logger.error({ orgMap: path, error: (error as Error).message }, 'org map not reloaded; the previous one stays in force');
+        logger.error({ orgMap: path, err: error }, 'org map not reloaded; the previous one stays in force');
         throw error;
       }
       return map;

@@ -138,7 +138,7 @@ async function sendDueDigests(deps: AlertsDeps, now: Date): Promise<DigestReport
       const delivered = await deliverAndLog(deps, settings.webhook, digestMessage(digest), fields);
       reports.push({ team, week, delivered: delivered.ok, ...(!delivered.ok && { reason: delivered.reason }) });
     } catch (error) {
-      deps.logger.error({ team, week, error: (error as Error).message }, 'digest not built; trying again next run');
+      deps.logger.error({ team, week, err: error }, 'digest not built; trying again next run');
       reports.push({ team, week, delivered: false, reason: (error as Error).message });
     }
   }

@@ -28,7 +28,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   async function tick(): Promise<void> {
     timer = undefined;
     if (stopped) return;
-    inFlight = options.run(clock()).catch((error: Error) => options.logger.error({ error: error.message }, 'alerts run failed; next run as scheduled'));
+    inFlight = options.run(clock()).catch((error: Error) => options.logger.error({ err: error }, 'alerts run failed; next run as scheduled'));
     await inFlight;
     inFlight = undefined;
     if (!stopped) timer = setTimeout(() => void tick(), options.intervalMs);

@@ -61,7 +61,7 @@ const scheduler = startScheduler({
 process.on('SIGHUP', () => {
   readRules()
     .then((next) => (rules = next))
-    .catch((error: Error) => logger.error({ error: error.message }, 'alert rules not reloaded; the previous ones stay in force'));
+    .catch((error: Error) => logger.error({ err: error }, 'alert rules not reloaded; the previous ones stay in force'));
   void orgMap.reload().catch(() => {});
 });
 

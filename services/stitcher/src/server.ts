@@ -36,7 +36,7 @@ process.on('SIGHUP', () => {
       orgMap = next;
       await journeys.ensureCurrent({ loadState: false });
     })
-    .catch((error: Error) => logger.error({ error: error.message }, 'org map not reloaded; the previous one stays in force'));
+    .catch((error: Error) => logger.error({ err: error }, 'org map not reloaded; the previous one stays in force'));
 });
 
 const metrics = createMetricsRegistry('stitcher');
