@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { JOURNEY_MODEL_TABLE, JOURNEYS_TABLE, HANDOFFS_TABLE } from './journeys.ts';
+import { namedRead } from './named-query.ts';
 
 export const ALERT_STATE_TABLE = 'alert_state_v1';
 export const ALERT_LOG_TABLE = 'alert_log_v1';
@@ -36,28 +36,15 @@ export const alertLogRow = z.object({
 });
 export type AlertLogRow = z.output<typeof alertLogRow>;
 
-/**
- * Runs a read named `name`: the name leads the SQL as a comment and the query_id, so the query
- * log says which alerts query ran (and which was slow).
- */
-async function namedQuery(client: ClickHouseClient, name: string, query: string, params: Record<string, unknown> = {}): Promise<unknown[]> {
-  const result = await client.query({
-    query: `/* seamline:${name} */ ${query}`,
-    query_id: `seamline:${name}:${randomUUID()}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  return result.json<unknown>();
-}
-
 /** The newest state of every rule and scope. */
 export async function readAlertStates(client: ClickHouseClient): Promise<AlertStateRow[]> {
-  const rows = await namedQuery(
+  return namedRead(
     client,
     'alerts.states',
     `SELECT rule_name, scope_key, state, since, last_value, updated_at FROM ${ALERT_STATE_TABLE} FINAL ORDER BY rule_name, scope_key`,
+    {},
+    alertStateRow,
   );
-  return rows.map((row) => alertStateRow.parse(row));
 }
 
 export async function writeAlertStates(client: ClickHouseClient, rows: readonly z.input<typeof alertStateRow>[]): Promise<void> {
@@ -75,7 +62,7 @@ export async function readAlertLog(
   client: ClickHouseClient,
   filter: { kind: AlertLogRow['kind']; scopeKey?: string; periodKey?: string },
 ): Promise<AlertLogRow[]> {
-  const rows = await namedQuery(
+  return namedRead(
     client,
     'alerts.log',
     `SELECT sent_at, kind, rule_name, scope_key, period_key, webhook, value, text, body, attempts
@@ -85,8 +72,8 @@ export async function readAlertLog(
        AND ({period_key:String} = '' OR period_key = {period_key:String})
      ORDER BY sent_at`,
     { kind: filter.kind, scope_key: filter.scopeKey ?? '', period_key: filter.periodKey ?? '' },
+    alertLogRow,
   );
-  return rows.map((row) => alertLogRow.parse(row));
 }
 
 /** A journey to review: one of a team's worst of a period. */
@@ -112,7 +99,7 @@ export async function readWorstJourneys(
   client: ClickHouseClient,
   query: { team: string; from: Date; to: Date; limit: number },
 ): Promise<WorstJourney[]> {
-  const rows = await namedQuery(
+  return namedRead(
     client,
     'alerts.worst_journeys',
     `WITH (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AS current_model,
@@ -136,6 +123,6 @@ export async function readWorstJourneys(
      LIMIT {limit:UInt32}
      SETTINGS join_use_nulls = 0`,
     { team: query.team, from_ms: query.from.getTime(), to_ms: query.to.getTime(), limit: query.limit },
+    worstJourneyRow,
   );
-  return rows.map((row) => worstJourneyRow.parse(row));
 }
