@@ -154,6 +154,8 @@ describe('stitching a stream in random batches with crashes equals a full comput
       expect(await current(clickhouse.client, 'journeys_v2', 'journey_id', journeyColumns)).toEqual(pick(expected.journeys, 'journey_id', journeyColumns));
       const handoffColumns = 'kind, journey_id, contact_event_id, from_team, to_team, cross_silo';
       expect(await current(clickhouse.client, 'handoffs_v2', 'handoff_id', handoffColumns)).toEqual(pick(expected.handoffs, 'handoff_id', handoffColumns));
-    });
+      // Each of the many small batches rebuilds the metric rollups of the hours it touches (about 30 s
+      // with rollups per settled day, 50 to 60 s with rollups of changes on two cores).
+    }, 180_000);
   }
 });

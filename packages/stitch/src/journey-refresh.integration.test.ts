@@ -134,7 +134,7 @@ describe('contacts, journeys and handoffs kept current batch by batch', () => {
     }
     // Every write of the batch was a crash point once.
     expect(writes).toBeGreaterThanOrEqual(6);
-  });
+  }, 180_000); // a batch for every write a batch makes, each rebuilding the rollups of the hours it touches
 
   it('rebuilds every customer when the org map changes, and records the new model', async () => {
     const remapped = { queues: { ...orgMap.queues } };
