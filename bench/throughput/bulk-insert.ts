@@ -5,8 +5,7 @@
 // server it is the same code with a URL.
 import { connectClickHouse, countEvents, EVENTS_TABLE, eventVersion, migrate, toEventRow } from '@seamline/clickhouse';
 import type { Order } from '@seamline/generator';
-import { createLogger } from '@seamline/log';
-import { epochMs, round1, serveChild } from './children.ts';
+import { childLogger, cpuSeconds, epochMs, ownPeakRssBytes, round1, serveChild, type CpuSeconds } from './children.ts';
 import { acceptedSample, take } from './sample.ts';
 
 export interface BulkInsertConfig {
@@ -39,12 +38,12 @@ export interface BulkInsertReport {
   /** Building the rows (generate, validate, toEventRow) took the rest of the wall time. */
   wallSeconds: number;
   /** CPU of this process while inserting (with the embedded engine, ClickHouse's own work included). */
-  insertCpu: { userS: number; systemS: number; cores: number };
+  insertCpu: CpuSeconds;
   peakRssBytes: number;
 }
 
 serveChild<BulkInsertConfig, BulkInsertReport, BulkInsertProgress>(async (config, progress) => {
-  const logger = createLogger({ service: 'bench-bulk-insert', level: 'warn', destination: 'stderr', pretty: false });
+  const logger = childLogger('bench-bulk-insert');
   const clickhouse = await connectClickHouse({ url: config.clickhouseUrl, database: config.database, dataDir: config.dataDir }, logger);
   try {
     await migrate(clickhouse.client);
@@ -82,12 +81,8 @@ serveChild<BulkInsertConfig, BulkInsertReport, BulkInsertProgress>(async (config
       rate: insertMs > 0 ? Math.round((rows / insertMs) * 1000) : 0,
       storedRows,
       wallSeconds: round1(wallSeconds),
-      insertCpu: {
-        userS: round1(cpuUser / 1e6),
-        systemS: round1(cpuSystem / 1e6),
-        cores: insertMs > 0 ? Math.round(((cpuUser + cpuSystem) / 1e3 / insertMs) * 100) / 100 : 0,
-      },
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      insertCpu: cpuSeconds({ user: cpuUser, system: cpuSystem }, insertMs),
+      peakRssBytes: ownPeakRssBytes(),
     };
   } finally {
     await clickhouse.close();

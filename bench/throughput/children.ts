@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { createLogger, type Logger } from '@seamline/log';
 
 /**
  * The throughput suite's own child processes (the consume-only baseline, the bulk insert, the
@@ -87,15 +88,30 @@ export function serveChild<Config, Report, Progress = never>(
   process.once('disconnect', () => process.exit(1));
 }
 
-/** CPU seconds of this process since `since`, and as cores over `wallMs`. */
-export function cpuSince(since: NodeJS.CpuUsage, wallMs: number): { userS: number; systemS: number; cores: number } {
-  const used = process.cpuUsage(since);
+/** CPU seconds, user and system, and as cores over a wall time. */
+export interface CpuSeconds {
+  userS: number;
+  systemS: number;
+  cores: number;
+}
+
+/** CPU time `used` (microseconds, as process.cpuUsage gives it) in seconds, and as cores over `wallMs`. */
+export function cpuSeconds(used: NodeJS.CpuUsage, wallMs: number): CpuSeconds {
   return {
     userS: round1(used.user / 1e6),
     systemS: round1(used.system / 1e6),
     cores: wallMs > 0 ? Math.round(((used.user + used.system) / 1e3 / wallMs) * 100) / 100 : 0,
   };
 }
+
+/** CPU seconds of this process since `since`, and as cores over `wallMs`. */
+export const cpuSince = (since: NodeJS.CpuUsage, wallMs: number): CpuSeconds => cpuSeconds(process.cpuUsage(since), wallMs);
+
+/** The most memory this process has held, in bytes. */
+export const ownPeakRssBytes = (): number => process.resourceUsage().maxRSS * 1024;
+
+/** A child's logger: warnings and errors only, on stderr. */
+export const childLogger = (service: string): Logger => createLogger({ service, level: 'warn', destination: 'stderr', pretty: false });
 
 export const round1 = (value: number) => Math.round(value * 10) / 10;
 

@@ -3,8 +3,7 @@
 // handler that does nothing but count, offsets committed as the stitcher commits them. What
 // bounds the stitcher: Kafka and kafkajs alone, on the same machine.
 import { createKafka, startBatchConsumer } from '@seamline/kafka';
-import { createLogger } from '@seamline/log';
-import { cpuSince, epochMs, serveChild } from './children.ts';
+import { childLogger, cpuSince, epochMs, ownPeakRssBytes, serveChild, type CpuSeconds } from './children.ts';
 
 export interface ConsumeOnlyConfig {
   brokers: string[];
@@ -27,12 +26,12 @@ export interface ConsumeOnlyReport {
   rate: number;
   /** From subscribing to the first batch: joining the group and the first fetch. */
   firstBatchAfterMs: number;
-  cpu: { userS: number; systemS: number; cores: number };
+  cpu: CpuSeconds;
   peakRssBytes: number;
 }
 
 serveChild<ConsumeOnlyConfig, ConsumeOnlyReport, ConsumeOnlyProgress>(async (config, progress) => {
-  const logger = createLogger({ service: 'bench-consume-only', level: 'warn', destination: 'stderr', pretty: false });
+  const logger = childLogger('bench-consume-only');
   const kafka = createKafka({ brokers: config.brokers, clientId: 'seamline-bench-consume-only' }, logger);
   let messages = 0;
   let batches = 0;
@@ -73,6 +72,6 @@ serveChild<ConsumeOnlyConfig, ConsumeOnlyReport, ConsumeOnlyProgress>(async (con
     rate: windowMs > 0 ? Math.round(((messages - start.messages) / windowMs) * 1000) : 0,
     firstBatchAfterMs: Math.round(start.at - subscribedAt),
     cpu: cpuSince(start.cpu, windowMs),
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: ownPeakRssBytes(),
   };
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LIFE_EVENTS } from './arrivals.ts';
 import { generateEvents } from './generate.ts';
 import { tellLife } from './life.ts';
+import { isContact, linkCustomers } from './test-customers.ts';
 
 // The stream as production has it: every customer interleaved, customers who come back days and
 // weeks later, and systems that learn only later that two identifiers are one customer.
@@ -15,27 +16,8 @@ const events: CanonicalEvent[] = [...generateEvents({ events: 20_000, seed: 21 }
 });
 const time = (event: CanonicalEvent) => Date.parse(event.occurredAt);
 
-/** Customers as SPEC defines them: identifiers seen together in one event are one customer. */
-function customerOf(): (event: CanonicalEvent) => string {
-  const parent = new Map<string, string>();
-  const find = (key: string): string => {
-    const up = parent.get(key) ?? key;
-    if (up === key) return key;
-    const root = find(up);
-    parent.set(key, root);
-    return root;
-  };
-  for (const event of events) {
-    const [first, ...others] = identifierKeys(event.customer);
-    if (first !== undefined) for (const other of others) parent.set(find(other), find(first));
-  }
-  return (event) => find(identifierKeys(event.customer)[0] ?? '');
-}
-
-function isContact(event: CanonicalEvent): boolean {
-  const starts = event.type === 'ticket.created' || event.type === 'ticket.reopened' || event.type === 'call.started';
-  return starts && event.direction === 'inbound';
-}
+/** Customers as docs/metrics.md "Customer" defines them: identifiers seen together in one event are one customer. */
+const customerOf = () => linkCustomers(events, (event) => identifierKeys(event.customer));
 
 describe('customers in the stream', () => {
   it('interleave: the first 1,000 events come from hundreds of customers, most of them in turns', () => {

@@ -2,6 +2,7 @@ import { identifierKeys, validateCanonicalEvent, type CanonicalEventInput } from
 import { describe, expect, it } from 'vitest';
 import { generateEvents, type GenerateOptions } from './generate.ts';
 import type { Order } from './orders.ts';
+import { linkCustomers } from './test-customers.ts';
 
 function lines(options: GenerateOptions): string[] {
   return [...generateEvents(options)].map((event) => JSON.stringify(event));
@@ -89,23 +90,10 @@ describe('generateEvents order', () => {
   }, 30_000);
 });
 
-/** Who an event is about: customers as SPEC defines them, identifiers seen together linked. */
+/** Who an event is about: customers as docs/metrics.md "Customer" defines them, identifiers seen together linked. */
 function customers(events: CanonicalEventInput[]): (event: CanonicalEventInput) => string {
-  const parent = new Map<string, string>();
-  const find = (key: string): string => {
-    const up = parent.get(key) ?? key;
-    if (up === key) return key;
-    const root = find(up);
-    parent.set(key, root);
-    return root;
-  };
-  const keys = (event: CanonicalEventInput) => {
+  return linkCustomers(events, (event) => {
     const validation = validateCanonicalEvent(event);
     return validation.ok ? identifierKeys(validation.event.customer) : [];
-  };
-  for (const event of events) {
-    const [first, ...others] = keys(event);
-    if (first !== undefined) for (const other of others) parent.set(find(other), find(first));
-  }
-  return (event) => find(keys(event)[0] ?? '');
+  });
 }

@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { generateEvents } from './generate.ts';
 import { QUEUE, sampleOrgMap } from './org.ts';
+import { isContact, linkCustomers } from './test-customers.ts';
 
 // The stories must give Seamline something to measure. These tests stitch a sample the simple way
 // (identifiers that occur together are one customer) and look for each kind of journey.
@@ -24,32 +25,16 @@ function siloOf(queue: string | undefined): string {
   return queue === undefined ? 'unassigned' : (queues[queue]?.silo ?? 'unmapped');
 }
 
-function isContact(event: CanonicalEvent): boolean {
-  const starts = event.type === 'ticket.created' || event.type === 'ticket.reopened' || event.type === 'call.started';
-  return starts && event.direction === 'inbound';
-}
-
 function time(event: CanonicalEvent): number {
   return Date.parse(event.occurredAt);
 }
 
-/** Customers as SPEC defines them: connected components of identifiers seen together. */
+/** Customers as docs/metrics.md "Customer" defines them: connected components of identifiers seen together. */
 function customers(): CanonicalEvent[][] {
-  const parent = new Map<string, string>();
-  const find = (key: string): string => {
-    const up = parent.get(key) ?? key;
-    if (up === key) return key;
-    const root = find(up);
-    parent.set(key, root);
-    return root;
-  };
-  for (const event of events) {
-    const [first, ...others] = identifierKeys(event.customer);
-    if (first !== undefined) for (const other of others) parent.set(find(other), find(first));
-  }
+  const customer = linkCustomers(events, (event) => identifierKeys(event.customer));
   const byCustomer = new Map<string, CanonicalEvent[]>();
   for (const event of events) {
-    const root = find(identifierKeys(event.customer)[0] ?? '');
+    const root = customer(event);
     byCustomer.set(root, [...(byCustomer.get(root) ?? []), event]);
   }
   return [...byCustomer.values()].map((list) => list.sort((a, b) => time(a) - time(b)));

@@ -34,6 +34,32 @@ const customerArb: fc.Arbitrary<CustomerIdentifiers> = fc
   )
   .filter((customer) => Object.keys(customer).length > 0);
 
+interface Draft {
+  type: EventType;
+  minutes: number;
+  customer: CustomerIdentifiers;
+  contactId: string;
+  queue?: string | undefined;
+  outbound: boolean;
+}
+
+/** The i-th drafted event: at whole minutes after EPOCH, so several events often share an instant; billing events have no contact or queue. */
+function draftEvent(draft: Draft, i: number): CanonicalEvent {
+  const billing = draft.type.startsWith('billing.');
+  const call = draft.type.startsWith('call.');
+  return {
+    id: `e${i}`,
+    type: draft.type,
+    occurredAt: new Date(EPOCH + draft.minutes * 60_000).toISOString(),
+    source: billing ? 'stripe' : call ? 'connect' : 'zendesk',
+    customer: draft.customer,
+    ...(billing ? {} : { contactId: draft.contactId }),
+    ...(draft.queue === undefined || billing ? {} : { queue: draft.queue }),
+    channel: billing ? 'billing' : call ? 'phone' : 'email',
+    direction: draft.outbound ? 'outbound' : 'inbound',
+  };
+}
+
 /** Events of a few customers over three weeks, dense enough for transfers, repeats, bounces and billing triggers. */
 const eventsArb: fc.Arbitrary<CanonicalEvent[]> = fc
   .array(
@@ -47,24 +73,7 @@ const eventsArb: fc.Arbitrary<CanonicalEvent[]> = fc
     }),
     { minLength: 5, maxLength: 50, size: 'max' },
   )
-  .map((drafts) =>
-    drafts.map((draft, i): CanonicalEvent => {
-      const billing = draft.type.startsWith('billing.');
-      const call = draft.type.startsWith('call.');
-      return {
-        id: `e${i}`,
-        type: draft.type,
-        // whole minutes, so several events often share an instant
-        occurredAt: new Date(EPOCH + draft.minutes * 60_000).toISOString(),
-        source: billing ? 'stripe' : call ? 'connect' : 'zendesk',
-        customer: draft.customer,
-        ...(billing ? {} : { contactId: draft.contactId }),
-        ...(draft.queue === undefined || billing ? {} : { queue: draft.queue }),
-        channel: billing ? 'billing' : call ? 'phone' : 'email',
-        direction: draft.outbound ? 'outbound' : 'inbound',
-      };
-    }),
-  );
+  .map((drafts) => drafts.map(draftEvent));
 
 const paramsArb: fc.Arbitrary<MetricParams> = fc.record({
   from: fc.constant(new Date(EPOCH + 2 * DAY)),
@@ -166,22 +175,7 @@ describe('a model of every event, read at an earlier asOf', () => {
       }),
       { minLength: 3, maxLength: 25 },
     )
-    .map((drafts) =>
-      drafts.map((draft, i): CanonicalEvent => {
-        const billing = draft.type.startsWith('billing.');
-        const call = draft.type.startsWith('call.');
-        return {
-          id: `e${i}`,
-          type: draft.type,
-          occurredAt: new Date(EPOCH + draft.minutes * 60 * 60_000 / 60).toISOString(),
-          source: billing ? 'stripe' : call ? 'connect' : 'zendesk',
-          customer: { email: 'a@x.com' },
-          ...(billing ? {} : { contactId: draft.contactId, queue: draft.queue }),
-          channel: billing ? 'billing' : call ? 'phone' : 'email',
-          direction: 'inbound',
-        };
-      }),
-    );
+    .map((drafts) => drafts.map((draft, i) => draftEvent({ ...draft, customer: { email: 'a@x.com' }, outbound: false }, i)));
   const withAsOf = (arb: fc.Arbitrary<CanonicalEvent[]>) =>
     arb.chain((events) =>
       fc.tuple(

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, EVENT_TYPES } from './event.ts';
 import { asNormalForm } from './normal-form.ts';
+import { zendeskTicketCreated } from './test-events.ts';
 import { validateCanonicalEvent } from './validate.ts';
 
 const pieces = {
@@ -50,16 +51,14 @@ describe('asNormalForm', () => {
   });
 
   it('takes what ingest produced', () => {
-    const result = validateCanonicalEvent({
-      id: 'zd-1',
-      type: 'ticket.created',
-      occurredAt: '2026-03-01T11:00:00+01:00',
-      source: 'zendesk',
-      customer: { email: ' Ann@Example.com ', phone: '+49 151 2345-678' },
-      contactId: 'ticket-1',
-      channel: 'email',
-      attributes: { plan: 'pro' },
-    });
+    const result = validateCanonicalEvent(
+      zendeskTicketCreated({
+        id: 'zd-1',
+        customer: { email: ' Ann@Example.com ', phone: '+49 151 2345-678' },
+        contactId: 'ticket-1',
+        attributes: { plan: 'pro' },
+      }),
+    );
     if (!result.ok) throw new Error(result.rejection.reason);
     const wire = JSON.parse(JSON.stringify(result.event)) as unknown;
     expect(asNormalForm(wire)).toEqual(result.event);

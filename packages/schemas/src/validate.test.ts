@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseIdentifiers } from './identifiers.ts';
+import { zendeskTicketCreated } from './test-events.ts';
 import { validateCanonicalEvent } from './validate.ts';
 
-const valid = {
+const valid = zendeskTicketCreated({
   id: 'zd-4711-audit-1',
-  type: 'ticket.created',
-  occurredAt: '2026-03-01T11:00:00+01:00',
-  source: 'zendesk',
   customer: { email: ' Ann@Example.com ', phone: '+49 151 2345-678', billingId: ' cus_123 ' },
   contactId: 'ticket-4711',
   queue: 'Billing Tier 1',
-  channel: 'email',
-};
+});
 
 describe('validateCanonicalEvent', () => {
   it('normalises an accepted event: UTC with milliseconds, identifiers, default direction', () => {

@@ -1,27 +1,20 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
-import { createHttpApp, registerHealthRoutes } from '@seamline/http';
+import { registerHealthRoutes } from '@seamline/http';
 import { testStack } from '@seamline/infra/testing';
-import { parseOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
-import type { Principal } from '../auth/principal.ts';
-import { CACHE_CONTROL, registerCaching } from '../caching.ts';
+import { CACHE_CONTROL } from '../caching.ts';
 import { createMetricsService } from '@seamline/metrics';
-import { registerOpenApi } from '../openapi.ts';
+import { buildTestApp } from '../test-app.ts';
 import { journeyRoutes } from './journeys.ts';
 import { metricsRoutes } from './metrics.ts';
 import { teamRoutes } from './teams.ts';
-import { stitchTiny } from '../tiny-store.ts';
+import { stitchTiny, tinyOrgMap, TINY_WINDOWS as WINDOWS } from '../tiny-store.ts';
 
 const logger = createLogger({ service: 'caching-test', level: 'warn', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
-const fixture = new URL('../../../../test/fixtures/tiny/', import.meta.url);
-const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
-const orgMap = parseOrgMap(read('org.json'), 'org.json');
+const orgMap = tinyOrgMap();
 const MARCH = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&asOf=2026-04-01T00:00:00Z';
 
 describe('ETags, 304 and Cache-Control on the API', () => {
@@ -31,20 +24,14 @@ describe('ETags, 304 and Cache-Control on the API', () => {
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
     await stitchTiny(clickhouse.client, orgMap, logger);
-    app = createHttpApp({ logger });
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    app.addHook('onRequest', async (request) => {
-      const given = request.headers['x-test-principal'];
-      if (typeof given === 'string') request.principal = JSON.parse(given) as Principal;
+    app = await buildTestApp(logger, {
+      routes: async (server) => {
+        registerHealthRoutes(server, { clickhouse: async () => true });
+        await server.register(metricsRoutes, { metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
+        await server.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
+        await server.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
+      },
     });
-    await registerOpenApi(app);
-    await registerCaching(app);
-    registerHealthRoutes(app, { clickhouse: async () => true });
-    await app.register(metricsRoutes, { metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
-    await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
-    await app.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
-    await app.ready();
   });
   afterAll(async () => {
     await app?.close();

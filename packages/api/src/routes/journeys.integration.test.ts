@@ -1,49 +1,27 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAllEvents, type ClickHouse } from '@seamline/clickhouse';
-import { openTestClickHouse } from '@seamline/clickhouse/testing';
-import { generateEvents, sampleOrgMap } from '@seamline/generator';
-import { createHttpApp } from '@seamline/http';
-import { testStack } from '@seamline/infra/testing';
-import { buildJourneys, type JourneyModel, type OrgMap } from '@seamline/journeys';
+import type { ClickHouse } from '@seamline/clickhouse';
+import type { JourneyModel, OrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
-import { stitchRaw } from '../tiny-store.ts';
+import { buildTestApp } from '../test-app.ts';
+import { openSampleStore, sampleAndTinyOrgMap, TINY_WINDOWS } from '../tiny-store.ts';
 import { UNRESTRICTED, type Principal } from '../auth/principal.ts';
-import { registerCaching } from '../caching.ts';
-import { registerOpenApi } from '../openapi.ts';
 import { journeyRoutes, type JourneyView } from './journeys.ts';
 import { createMetricsService } from '@seamline/metrics';
 import { teamRoutes } from './teams.ts';
 
 const logger = createLogger({ service: 'journeys-test', level: 'warn', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
-const fixture = new URL('../../../../test/fixtures/tiny/', import.meta.url);
-const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
-const tinyEvents = read('events.ndjson').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
 /** The sample organisation and the tiny example's two queues, side by side in one store. */
-const orgMap: OrgMap = { queues: { ...sampleOrgMap().queues, ...(JSON.parse(read('org.json')) as OrgMap).queues } };
-
-/** Raw events through the stitcher's own processing, with the journey refresher, in batches. */
-const stitch = (clickhouse: ClickHouse, raws: unknown[]) => stitchRaw(clickhouse.client, orgMap, raws, logger);
+const orgMap: OrgMap = sampleAndTinyOrgMap();
 
 /** The routes as app.ts will wire them, with the principal a test names in a header instead of an API key. */
-async function buildTestApp(clickhouse: ClickHouse): Promise<FastifyInstance> {
-  const app = createHttpApp({ logger });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onRequest', async (request) => {
-    const given = request.headers['x-test-principal'];
-    if (typeof given === 'string') request.principal = JSON.parse(given) as Principal;
+const buildApp = (clickhouse: ClickHouse): Promise<FastifyInstance> =>
+  buildTestApp(logger, {
+    routes: async (server) => {
+      await server.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, TINY_WINDOWS) });
+      await server.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
+    },
   });
-  await registerOpenApi(app);
-  await registerCaching(app);
-  await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
-  await app.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
-  await app.ready();
-  return app;
-}
 
 const teamKey = (teams: string[], pii = false): Principal => ({ keyId: 'k_team', admin: false, teams, pii });
 const MARCH = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z';
@@ -54,10 +32,8 @@ describe('GET /v1/journeys/:id', () => {
   let model: JourneyModel;
 
   beforeAll(async () => {
-    clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
-    await stitch(clickhouse, [...tinyEvents, ...generateEvents({ events: 2000, seed: 31 })]);
-    app = await buildTestApp(clickhouse);
-    model = buildJourneys(await readAllEvents(clickhouse.client), orgMap, { asOf: new Date('2026-12-01T00:00:00Z'), ...WINDOWS });
+    ({ clickhouse, model } = await openSampleStore(orgMap, { events: 2000, seed: 31 }, logger));
+    app = await buildApp(clickhouse);
   });
   afterAll(async () => {
     await app?.close();

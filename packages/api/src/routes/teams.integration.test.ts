@@ -1,52 +1,30 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAllEvents, type ClickHouse } from '@seamline/clickhouse';
-import { openTestClickHouse } from '@seamline/clickhouse/testing';
-import { generateEvents, sampleOrgMap } from '@seamline/generator';
-import { createHttpApp } from '@seamline/http';
-import { testStack } from '@seamline/infra/testing';
-import { buildJourneys, byCodeUnit, ratio, type JourneyModel, type OrgMap } from '@seamline/journeys';
+import type { ClickHouse } from '@seamline/clickhouse';
+import { byCodeUnit, ratio, type JourneyModel, type OrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
-import { stitchRaw } from '../tiny-store.ts';
+import { buildTestApp } from '../test-app.ts';
+import { AFTER_ALL_EVENTS, openSampleStore, sampleAndTinyOrgMap, TINY_WINDOWS as WINDOWS } from '../tiny-store.ts';
 import type { Principal } from '../auth/principal.ts';
-import { registerCaching } from '../caching.ts';
 import { createMetricsService, type MetricsService } from '@seamline/metrics';
-import { registerOpenApi } from '../openapi.ts';
 import { teamRoutes } from './teams.ts';
 
 const logger = createLogger({ service: 'teams-test', level: 'warn', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
-const fixture = new URL('../../../../test/fixtures/tiny/', import.meta.url);
-const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
-const tinyEvents = read('events.ndjson').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
 /** The sample organisation and the tiny example's two queues, side by side in one store. */
-const orgMap: OrgMap = { queues: { ...sampleOrgMap().queues, ...(JSON.parse(read('org.json')) as OrgMap).queues } };
-const AFTER_ALL_EVENTS = '2026-12-01T00:00:00.000Z';
-
-/** Raw events through the stitcher's own processing, with the journey refresher, in batches. */
-const stitch = (clickhouse: ClickHouse, raws: unknown[]) => stitchRaw(clickhouse.client, orgMap, raws, logger);
+const orgMap: OrgMap = sampleAndTinyOrgMap();
 
 /** The routes as app.ts will wire them, with the principal a test names in a header instead of an API key. */
-async function buildTestApp(clickhouse: ClickHouse): Promise<FastifyInstance> {
-  const app = createHttpApp({ logger });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler((error, _request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) return reply.code(400).send({ error: error.validation.map((v) => `${v.instancePath}: ${v.message}`).join('; ') });
-    return reply.code(500).send({ error: String(error) });
+const buildApp = (clickhouse: ClickHouse): Promise<FastifyInstance> =>
+  buildTestApp(logger, {
+    errorHandler: (error, _request, reply) => {
+      if (hasZodFastifySchemaValidationErrors(error)) return reply.code(400).send({ error: error.validation.map((v) => `${v.instancePath}: ${v.message}`).join('; ') });
+      return reply.code(500).send({ error: String(error) });
+    },
+    routes: async (server) => {
+      await server.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
+    },
   });
-  app.addHook('onRequest', async (request) => {
-    const given = request.headers['x-test-principal'];
-    if (typeof given === 'string') request.principal = JSON.parse(given) as Principal;
-  });
-  await registerOpenApi(app);
-  await registerCaching(app);
-  await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
-  await app.ready();
-  return app;
-}
 
 const teamKey = (...teams: string[]): Principal => ({ keyId: 'k_team', admin: false, teams, pii: false });
 
@@ -60,11 +38,9 @@ describe('team routes over the tiny example and a generated sample', () => {
   let busyTeam: string;
 
   beforeAll(async () => {
-    clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
-    await stitch(clickhouse, [...tinyEvents, ...generateEvents({ events: 3000, seed: 23 })]);
-    app = await buildTestApp(clickhouse);
+    ({ clickhouse, model } = await openSampleStore(orgMap, { events: 3000, seed: 23 }, logger));
+    app = await buildApp(clickhouse);
     metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
-    model = buildJourneys(await readAllEvents(clickhouse.client), orgMap, { asOf: new Date(AFTER_ALL_EVENTS), ...WINDOWS });
     const contactsPerTeam = new Map<string, number>();
     for (const contact of model.customers.flatMap((c) => c.contacts)) contactsPerTeam.set(contact.firstTeam, (contactsPerTeam.get(contact.firstTeam) ?? 0) + 1);
     busyTeam = [...contactsPerTeam].sort((a, b) => b[1] - a[1])[0]![0];

@@ -1,7 +1,7 @@
 import { validateCanonicalEvent } from '@seamline/schemas';
 import { describe, expect, it } from 'vitest';
 import { zendeskAdapter } from './index.ts';
-import { GROUPS, eventsOf, loadFixture } from './test-fixtures.ts';
+import { GROUPS, eventsOf, loadFixture, ticketCreated } from './test-fixtures.ts';
 
 const ANN = { email: 'ann.example@example.com', phone: '+49 151 2345-678', sourceId: 'zendesk:user:9001' };
 const ticket4711 = { source: 'zendesk', customer: ANN, contactId: 'ticket-4711', channel: 'email', attributes: { viaChannel: 'email' } };
@@ -29,19 +29,15 @@ describe('zendeskAdapter with Ticket Audits pages', () => {
         direction: 'inbound',
         attributes: { viaChannel: 'email', followUpOf: 'ticket-4711' },
       },
-      {
-        id: 'zendesk-ticket-4802-created',
-        type: 'ticket.created',
+      ticketCreated('4802', {
         occurredAt: '2026-03-09T11:30:00.000Z',
-        source: 'zendesk',
         customer: { phone: '+1 (415) 555-0142', sourceId: 'zendesk:user:9002' },
-        contactId: 'ticket-4802',
         queue: 'zendesk-group-360013',
         agent: 'zendesk-user-8102',
         channel: 'phone',
         direction: 'outbound',
         attributes: { viaChannel: 'voice' },
-      },
+      }),
     ]);
   });
 

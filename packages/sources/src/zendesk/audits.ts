@@ -1,6 +1,4 @@
-import type { CanonicalEventInput } from '@seamline/schemas';
 import { z } from 'zod';
-import { canonicalChannel, followUpSource, ticketDirection, viaChannelName } from './channel.ts';
 import { pathText, rejected, zodRejection, type Translation } from '../adapter.ts';
 import {
   auditFieldValue,
@@ -12,16 +10,7 @@ import {
   type Via,
 } from './schema.ts';
 import { statusEventType } from './status.ts';
-import {
-  inTimeOrder,
-  knownUser,
-  requesterIdentifiers,
-  ticketEvent,
-  ticketEventId,
-  type TicketChange,
-  type TicketContext,
-  type ZendeskOptions,
-} from './ticket.ts';
+import { knownUser, requesterIdentifiers, ticketContextOf, ticketCreation, ticketEvent, ticketEventId, translateInTimeOrder, type TicketChange, type TicketContext, type ZendeskOptions } from './ticket.ts';
 
 /** What the page has told so far about one ticket, replayed audit by audit. `null`: known to be empty. */
 interface TicketState {
@@ -74,15 +63,7 @@ function replayAudit(audit: Audit, at: (string | number)[], state: TicketState):
 }
 
 function creation(audit: Audit, sideload: SideloadedTicket | undefined): TicketChange {
-  const via = audit.via ?? sideload?.via;
-  const followUpOf = followUpSource(via, sideload?.via_followup_source_id);
-  return {
-    id: ticketEventId(audit.ticket_id, 'created'),
-    type: 'ticket.created',
-    occurredAt: audit.created_at,
-    direction: ticketDirection(via),
-    ...(followUpOf === undefined ? {} : { followUpOf }),
-  };
+  return ticketCreation(audit.ticket_id, audit.created_at, audit.via ?? sideload?.via, sideload?.via_followup_source_id);
 }
 
 /** The ticket as of this audit; its channel is the one it came in through, not the update's. */
@@ -96,16 +77,8 @@ function ticketContext(audit: Audit, at: (string | number)[], page: Page): Ticke
     const path = pathText(at);
     return rejected(`${path}: ticket ${ticketId}: its requester is unknown; request the page with include=users,tickets`, path);
   }
-  const viaChannel = viaChannelName(sideload?.via ?? page.creationVias.get(ticketId) ?? audit.via);
   const groupId = state.groupId === undefined ? sideload?.group_id : state.groupId;
-  return {
-    ticketId,
-    customer,
-    channel: canonicalChannel(viaChannel),
-    ...(viaChannel === undefined ? {} : { viaChannel }),
-    ...(groupId ? { groupId } : {}),
-    ...(state.assigneeId ? { assigneeId: state.assigneeId } : {}),
-  };
+  return ticketContextOf(ticketId, customer, sideload?.via ?? page.creationVias.get(ticketId) ?? audit.via, groupId, state.assigneeId);
 }
 
 function translateAudit(audit: Audit, index: number, page: Page): Translation {
@@ -144,11 +117,5 @@ export function translateAuditsPage(raw: unknown, options: ZendeskOptions | unde
   const inOrder = data.audits
     .map((audit, index) => ({ audit, index }))
     .sort((a, b) => Date.parse(a.audit.created_at) - Date.parse(b.audit.created_at));
-  const events: CanonicalEventInput[] = [];
-  for (const { audit, index } of inOrder) {
-    const outcome = translateAudit(audit, index, page);
-    if (!outcome.ok) return outcome;
-    events.push(...outcome.events);
-  }
-  return { ok: true, events: inTimeOrder(events) };
+  return translateInTimeOrder(inOrder, ({ audit, index }) => translateAudit(audit, index, page));
 }

@@ -14,6 +14,14 @@ export const loadFixture = (name: FixtureName): unknown => loadSourceFixture('ze
 /** 360013 is left out on purpose: it is the group nobody mapped. */
 export const GROUPS: ZendeskOptions = { groups: { '360011': 'Billing Tier 1', '360012': 'Tech Support' } };
 
+/** A ticket's creation as the adapter gives it: what every creation of that ticket has, and `fields`. */
+export const ticketCreated = (ticketId: string, fields: Record<string, unknown>) => ({
+  id: `zendesk-ticket-${ticketId}-created`,
+  type: 'ticket.created',
+  source: 'zendesk',
+  contactId: `ticket-${ticketId}`,
+  ...fields,
+});
 
 /** True when the caller would accept the whole payload: every event validates. */
 export const allValid = (translation: Translation): boolean =>

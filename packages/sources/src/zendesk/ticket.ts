@@ -1,5 +1,7 @@
 import type { CanonicalEventInput, CustomerIdentifiers } from '@seamline/schemas';
-import type { Requester } from './schema.ts';
+import type { Translation } from '../adapter.ts';
+import { canonicalChannel, followUpSource, ticketDirection, viaChannelName } from './channel.ts';
+import type { Requester, Via } from './schema.ts';
 
 export const ZENDESK_SOURCE = 'zendesk';
 
@@ -77,6 +79,40 @@ export interface TicketChange {
   followUpOf?: string;
 }
 
+/**
+ * What the ticket's events share, from how it came in (`via`, whose channel stays in
+ * attributes.viaChannel) and its group and assignee as known then.
+ */
+export function ticketContextOf(
+  ticketId: string,
+  customer: CustomerIdentifiers,
+  via: Via | null | undefined,
+  groupId: string | null | undefined,
+  assigneeId: string | null | undefined,
+): TicketContext {
+  const viaChannel = viaChannelName(via);
+  return {
+    ticketId,
+    customer,
+    channel: canonicalChannel(viaChannel),
+    ...(viaChannel === undefined ? {} : { viaChannel }),
+    ...(groupId ? { groupId } : {}),
+    ...(assigneeId ? { assigneeId } : {}),
+  };
+}
+
+/** The ticket's creation, whichever path (webhook or audits) reports it: its direction and the ticket it follows up come from its via. */
+export function ticketCreation(ticketId: string, occurredAt: string, via: Via | null | undefined, followupSourceId: string | null | undefined): TicketChange {
+  const followUpOf = followUpSource(via, followupSourceId);
+  return {
+    id: ticketEventId(ticketId, 'created'),
+    type: 'ticket.created',
+    occurredAt,
+    direction: ticketDirection(via),
+    ...(followUpOf === undefined ? {} : { followUpOf }),
+  };
+}
+
 export function ticketEvent(ticket: TicketContext, change: TicketChange, options: ZendeskOptions | undefined): CanonicalEventInput {
   const groupId = change.groupId ?? ticket.groupId;
   const attributes: Record<string, string> = {};
@@ -97,9 +133,19 @@ export function ticketEvent(ticket: TicketContext, change: TicketChange, options
   };
 }
 
-/** Events in time order (stable: ties keep the order they were produced in), each id once. */
-export function inTimeOrder(events: CanonicalEventInput[]): CanonicalEventInput[] {
+/**
+ * Each item translated in turn, all or nothing: the first rejection rejects the whole payload.
+ * Otherwise the events in time order (stable: ties keep the order they were produced in), each id once.
+ */
+export function translateInTimeOrder<T>(items: Iterable<T>, translate: (item: T, index: number) => Translation): Translation {
+  const events: CanonicalEventInput[] = [];
+  let index = 0;
+  for (const item of items) {
+    const outcome = translate(item, index++);
+    if (!outcome.ok) return outcome;
+    events.push(...outcome.events);
+  }
   const seen = new Set<string>();
   const unique = events.filter((event) => !seen.has(event.id) && seen.add(event.id));
-  return unique.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  return { ok: true, events: unique.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt)) };
 }

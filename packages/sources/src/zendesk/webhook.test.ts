@@ -1,7 +1,7 @@
 import { validateCanonicalEvent } from '@seamline/schemas';
 import { describe, expect, it } from 'vitest';
 import { zendeskAdapter } from './index.ts';
-import { GROUPS, eventsOf, loadFixture } from './test-fixtures.ts';
+import { GROUPS, eventsOf, loadFixture, ticketCreated } from './test-fixtures.ts';
 
 const ANN = { email: 'Ann.Example@example.com', phone: '+49 151 2345-678', sourceId: 'zendesk:user:9001' };
 const ticket4711 = { source: 'zendesk', customer: ANN, contactId: 'ticket-4711', channel: 'email', attributes: { viaChannel: 'email' } };
@@ -43,18 +43,14 @@ describe('zendeskAdapter with event-driven webhooks', () => {
   it('makes a follow-up ticket a new contact of its own, remembering the ticket it follows', () => {
     const events = eventsOf(zendeskAdapter.translate(loadFixture('webhook-follow-up-created'), GROUPS));
     expect(events).toEqual([
-      {
-        id: 'zendesk-ticket-4790-created',
-        type: 'ticket.created',
+      ticketCreated('4790', {
         occurredAt: '2026-03-09T07:45:00.000Z',
-        source: 'zendesk',
         customer: { email: 'ann.example@example.com', sourceId: 'zendesk:user:9001' },
-        contactId: 'ticket-4790',
         queue: 'Billing Tier 1',
         channel: 'email',
         direction: 'inbound',
         attributes: { viaChannel: 'email', followUpOf: 'ticket-4711' },
-      },
+      }),
     ]);
   });
 

@@ -1,5 +1,3 @@
-import type { CanonicalEventInput } from '@seamline/schemas';
-import { canonicalChannel, followUpSource, ticketDirection, viaChannelName } from './channel.ts';
 import { pathText, rejected, zodRejection, type Translation } from '../adapter.ts';
 import {
   WEBHOOK_TYPE_PREFIX,
@@ -11,15 +9,7 @@ import {
   type WebhookEvent,
 } from './schema.ts';
 import { statusEventType } from './status.ts';
-import {
-  inTimeOrder,
-  knownUser,
-  requesterIdentifiers,
-  ticketEvent,
-  ticketEventId,
-  type TicketContext,
-  type ZendeskOptions,
-} from './ticket.ts';
+import { knownUser, requesterIdentifiers, ticketContextOf, ticketCreation, ticketEvent, ticketEventId, translateInTimeOrder, type TicketContext, type ZendeskOptions } from './ticket.ts';
 
 /** Webhook event types that tell a contact's story; every other event type is ignored (no events). */
 const TICKET_EVENTS: ReadonlyMap<string, 'created' | 'group' | 'status'> = new Map([
@@ -34,15 +24,7 @@ function ticketContext(webhook: WebhookEvent, detail: TicketDetail, options: Zen
   const requester = detail.requester ?? webhook.requester ?? knownUser(detail.requester_id, options);
   const customer = requesterIdentifiers(requester, detail.requester_id);
   if (Object.keys(customer).length === 0) return undefined;
-  const viaChannel = viaChannelName(detail.via);
-  return {
-    ticketId: detail.id,
-    customer,
-    channel: canonicalChannel(viaChannel),
-    ...(viaChannel === undefined ? {} : { viaChannel }),
-    ...(detail.group_id ? { groupId: detail.group_id } : {}),
-    ...(detail.assignee_id ? { assigneeId: detail.assignee_id } : {}),
-  };
+  return ticketContextOf(detail.id, customer, detail.via, detail.group_id, detail.assignee_id);
 }
 
 /** One webhook event to zero or one canonical events. */
@@ -64,14 +46,7 @@ function translateOne(raw: unknown, at: (string | number)[], options: ZendeskOpt
   const id = ticketEventId(detail.id, `wh-${webhook.id}`);
 
   if (kind === 'created') {
-    const followUpOf = followUpSource(detail.via, detail.via_followup_source_id);
-    const change = {
-      id: ticketEventId(detail.id, 'created'),
-      type: 'ticket.created' as const,
-      occurredAt: detail.created_at,
-      direction: ticketDirection(detail.via),
-      ...(followUpOf === undefined ? {} : { followUpOf }),
-    };
+    const change = ticketCreation(detail.id, detail.created_at, detail.via, detail.via_followup_source_id);
     return { ok: true, events: [ticketEvent(ticket, change, options)] };
   }
 
@@ -101,11 +76,5 @@ export function translateWebhookEvents(
   options: ZendeskOptions | undefined,
   single: boolean,
 ): Translation {
-  const events: CanonicalEventInput[] = [];
-  for (const [index, raw] of webhooks.entries()) {
-    const outcome = translateOne(raw, single ? [] : [index], options);
-    if (!outcome.ok) return outcome;
-    events.push(...outcome.events);
-  }
-  return { ok: true, events: inTimeOrder(events) };
+  return translateInTimeOrder(webhooks, (raw, index) => translateOne(raw, single ? [] : [index], options));
 }
