@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '@seamline/config';
-import { OrgMapError } from '@seamline/journeys';
+import { ConfigError, SettingsFileError } from '@seamline/config';
 import { registerDeadLetters } from './commands/deadletters.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -33,7 +32,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   // Errors a person can act on print as one message, without a stack trace.
-  const known = error instanceof ConfigError || error instanceof OrgMapError || (error instanceof Error && /^[a-z-]+( [a-z]+)?: /.test(error.message));
+  const known = error instanceof ConfigError || error instanceof SettingsFileError || (error instanceof Error && /^[a-z-]+( [a-z]+)?: /.test(error.message));
   process.stderr.write(`${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
   process.exit(1);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileProblem, inputFileProblem, readSettingsFile } from './files.ts';
+import { SettingsFileError, inputFileProblem, readSettingsFile } from './files.ts';
 
 describe('files named in options and variables', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seamline-files-'));
@@ -24,7 +24,7 @@ describe('files named in options and variables', () => {
     expect(inputFileProblem('/dev/zero')).toBe('is not a regular file (a device, pipe or socket)');
     expect(inputFileProblem(fifo)).toBe('is not a regular file (a device, pipe or socket)');
     expect(inputFileProblem(`${text}\u0000.yaml`)).toBe('is not a valid path (it holds a NUL character)');
-    expect(() => readSettingsFile('/dev/zero')).toThrow(new FileProblem('/dev/zero', 'is not a regular file (a device, pipe or socket)'));
+    expect(() => readSettingsFile('/dev/zero')).toThrow(new SettingsFileError('/dev/zero', 'is not a regular file (a device, pipe or socket)'));
   });
 
   it('refuses settings files that are too large or not text', () => {

@@ -36,14 +36,34 @@ function errnoProblem(error: unknown): string {
   return `cannot be read (${code ?? String(error)})`;
 }
 
-/** A problem with a file, worded as "<path>: <problem>". */
-export class FileProblem extends Error {
+/** One problem of a settings file: the line it is on (when there is one to point at) and what is wrong. */
+export interface SettingsProblem {
+  line?: number | undefined;
+  problem: string;
+}
+
+/**
+ * A settings file (org map, alert rules, CSV mapping, lookup files, a secret) that cannot be
+ * used: one line per problem, "<file>:<line>: <problem>", led by the setting that named the file
+ * when there is one ("ZENDESK_USERS: users.yaml:3: ...").
+ */
+export class SettingsFileError extends Error {
+  override readonly name = 'SettingsFileError';
+  readonly details: readonly SettingsProblem[];
   constructor(
-    readonly path: string,
-    readonly problem: string,
+    readonly file: string,
+    problems: string | readonly SettingsProblem[],
+    readonly setting?: string,
   ) {
-    super(`${path}: ${problem}`);
-    this.name = 'FileProblem';
+    const details = typeof problems === 'string' ? [{ problem: problems }] : problems;
+    const lead = setting ? `${setting}: ` : '';
+    super(details.map((p) => `${lead}${file}${p.line === undefined ? '' : `:${p.line}`}: ${p.problem}`).join('\n'));
+    this.details = details;
+  }
+
+  /** The problems without the file name ("line 3: columns.type: missing"), for a list under it. */
+  get problems(): string[] {
+    return this.details.map((p) => (p.line === undefined ? p.problem : `line ${p.line}: ${p.problem}`));
   }
 }
 
@@ -53,11 +73,11 @@ export class FileProblem extends Error {
  */
 export function readSettingsFile(path: string, maxBytes = MAX_SETTINGS_FILE_BYTES): string {
   const problem = inputFileProblem(path);
-  if (problem) throw new FileProblem(path, problem);
+  if (problem) throw new SettingsFileError(path, problem);
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (size > maxBytes) throw new FileProblem(path, `is ${size} bytes; a settings file may have at most ${maxBytes}`);
+    if (size > maxBytes) throw new SettingsFileError(path, `is ${size} bytes; a settings file may have at most ${maxBytes}`);
     const buffer = Buffer.alloc(size);
     let read = 0;
     while (read < size) {
@@ -66,7 +86,7 @@ export function readSettingsFile(path: string, maxBytes = MAX_SETTINGS_FILE_BYTE
       read += n;
     }
     const bytes = buffer.subarray(0, read);
-    if (bytes.includes(0)) throw new FileProblem(path, 'is not a text file (it holds NUL bytes)');
+    if (bytes.includes(0)) throw new SettingsFileError(path, 'is not a text file (it holds NUL bytes)');
     return bytes.toString('utf8');
   } finally {
     closeSync(fd);

@@ -1,4 +1,4 @@
-export { ConfigError, failStartup, loadConfig, loadConfigOrExit, type Env } from './load.ts';
+export { ConfigError, loadConfig, type Env } from './load.ts';
 export {
   clickhouseEnv,
   proxyEnv,
@@ -13,4 +13,6 @@ export {
   sourcesEnv,
   stitchStateEnv,
 } from './fragments.ts';
-export { FileProblem, inputFileProblem, MAX_SETTINGS_FILE_BYTES, readSettingsFile } from './files.ts';
+export { inputFileProblem, MAX_SETTINGS_FILE_BYTES, readSettingsFile, SettingsFileError, type SettingsProblem } from './files.ts';
+export { describeIssue, loadYamlSettings, parseYamlSettings, type YamlSettingsOptions } from './yaml-settings.ts';
+export { formatPath, lineOf } from './yaml-lines.ts';

@@ -51,28 +51,3 @@ export function loadConfig<S extends z.ZodType>(service: string, schema: S, env:
   }));
   throw new ConfigError(service, problems);
 }
-
-/**
- * Loads config for a process entry point: on a ConfigError, prints the one message and exits 1,
- * so a misconfigured service stops at start instead of failing later.
- */
-export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S, env: Env): z.infer<S> {
-  try {
-    return loadConfig(service, schema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-/**
- * Stops a service that cannot start (a broken org map, an unreadable file) with one message
- * naming the problem, instead of a stack trace.
- */
-export function failStartup(service: string, error: unknown): never {
-  process.stderr.write(`${service}: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}

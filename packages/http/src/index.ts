@@ -57,3 +57,15 @@ export {
 } from './prometheus.ts';
 
 export { createKeyCache, denyKey, keyChecker, keyRefusal, presentedKey, type KeyVerdict } from './key-auth.ts';
+export { closeOnStop } from './close-on-stop.ts';
+export {
+  runService,
+  startupMessage,
+  type ReloadHook,
+  type RunningService,
+  type ServiceDefinition,
+  type ServiceProcess,
+  type ServiceSettings,
+  type StartedService,
+  type StopStep,
+} from './service.ts';

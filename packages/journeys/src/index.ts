@@ -6,7 +6,6 @@ export {
   parseOrgMap,
   unmappedQueues,
   orgMapSchema,
-  OrgMapError,
   EMPTY_ORG_MAP,
   UNASSIGNED,
   UNMAPPED_SILO,
@@ -14,6 +13,7 @@ export {
   type Attribution,
   type OrgMap,
 } from './org-map.ts';
+export { orgMapFromFile, type OrgMapLogger, type OrgMapSource } from './org-map-source.ts';
 export { compareEvents, isBillingEvent, isContactStart, isLegMove, orderEvents } from './events.ts';
 export {
   buildIdentityGraph,

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attributeQueue, loadOrgMap, OrgMapError, parseOrgMap, unmappedQueues } from './org-map.ts';
+import { SettingsFileError } from '@seamline/config';
+import { attributeQueue, loadOrgMap, parseOrgMap, unmappedQueues } from './org-map.ts';
 
 const yaml = `# Support org
 queues:
@@ -18,7 +19,7 @@ function problemOf(text: string, fileName = 'org.yaml'): string {
   try {
     parseOrgMap(text, fileName);
   } catch (error) {
-    expect(error).toBeInstanceOf(OrgMapError);
+    expect(error).toBeInstanceOf(SettingsFileError);
     return (error as Error).message;
   }
   throw new Error('expected an OrgMapError');

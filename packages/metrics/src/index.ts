@@ -6,6 +6,5 @@ export { metricQuery, metricQueryIn, type MetricQuery } from './metric-query.ts'
 export { calendarIntervals, instantOf, isDate, isTimeZone, latestLocalWeekly, localDaysBefore, localTime, type CalendarInterval } from './time-zone.ts';
 export { figuresOf, summaryFromTables, teamsFromTables, transitionsFromTables, type Figures, type TableMetricParams } from './table-metrics.ts';
 export { readStoredState, tablesVerdict, verdictOf, type StoredState, type TablesVerdict } from './freshness.ts';
-export { orgMapFromFile, type OrgMapSource } from './org-map-source.ts';
 export { unmappedQueues, unmappedQueuesSchema, type UnmappedQueues } from './unmapped-queues.ts';
 export { registerTablesFreshness } from './telemetry.ts';

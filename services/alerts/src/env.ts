@@ -1,4 +1,4 @@
-import { clickhouseEnv, durationSchema, httpEnv, identityEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
+import { clickhouseEnv, durationSchema, httpEnv, identityEnv, loadConfig, logEnv, metricsEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const alertsEnv = z.object({
@@ -15,4 +15,4 @@ export const alertsEnv = z.object({
 });
 export type AlertsConfig = z.infer<typeof alertsEnv>;
 
-export const loadAlertsConfig = () => loadConfigOrExit('alerts', alertsEnv, process.env);
+export const loadAlertsConfig = () => loadConfig('alerts', alertsEnv, process.env);

@@ -1,11 +1,11 @@
 import { summarySchema, type Summary } from '@seamline/journeys';
 
-/** A count or rate of SPEC's summary object: what a rule may watch and a digest reports. */
+/** A count or rate of the summary object (docs/metrics.md): what a rule may watch and a digest reports. */
 export type MetricName = Exclude<keyof Summary, 'from' | 'to' | 'asOf' | 'scope'>;
 
 const NOT_FIGURES: readonly string[] = ['from', 'to', 'asOf', 'scope'];
 
-/** Every figure of the summary, in SPEC order (derived, so a new summary field is a new metric). */
+/** Every figure of the summary, in the summary's order (derived, so a new summary field is a new metric). */
 export const METRIC_NAMES = Object.keys(summarySchema.shape).filter((key) => !NOT_FIGURES.includes(key)) as [MetricName, ...MetricName[]];
 
 /** Rates are fractions (0.3 is 30%); contactsPerJourney is a mean, the rest are counts. */

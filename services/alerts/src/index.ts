@@ -5,7 +5,6 @@ export { evaluateRules, scopeKey, type Metrics, type RuleEvaluation } from './ev
 export { alertMessage, digestMessage, recoveryMessage, slackMessageSchema, type SlackMessage } from './messages.ts';
 export { createWebhookNotifier, type Delivery, type Notifier, type NotifierOptions } from './notify.ts';
 export {
-  AlertRulesError,
   alertRulesSchema,
   loadAlertRules,
   parseAlertRules,

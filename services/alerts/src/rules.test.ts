@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AlertRulesError, loadAlertRules, parseAlertRules, rulesWithoutMatureContacts } from './rules.ts';
+import { SettingsFileError } from '@seamline/config';
+import { loadAlertRules, parseAlertRules, rulesWithoutMatureContacts } from './rules.ts';
 
 const GOOD = `# Alerts for the billing and support leads
 webhooks:
@@ -39,8 +40,8 @@ function problemsOf(text: string): string[] {
   try {
     parseAlertRules(text, 'alerts.yaml');
   } catch (error) {
-    expect(error).toBeInstanceOf(AlertRulesError);
-    return (error as AlertRulesError).message.split('\n');
+    expect(error).toBeInstanceOf(SettingsFileError);
+    return (error as SettingsFileError).message.split('\n');
   }
   throw new Error('expected the file to be refused');
 }

@@ -1,9 +1,7 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { isTimeZone } from '@seamline/metrics';
 import { z } from 'zod';
-import { durationSchema, FileProblem, readSettingsFile } from '@seamline/config';
+import { durationSchema, loadYamlSettings, parseYamlSettings } from '@seamline/config';
 import { countsOnlyMatureContacts, formatDuration, METRIC_NAMES } from './figures.ts';
-import { formatPath, lineOf } from './yaml-lines.ts';
 
 // The rules file (ALERT_RULES): thresholds on summary figures, the webhooks they go to, and the
 // weekly digest. One schema; the types below are inferred from it.
@@ -95,50 +93,14 @@ export type DigestSettings = NonNullable<AlertRules['digest']>;
 /** Where a message goes: the name is what logs and alert_log_v1 show, never the URL (a secret). */
 export type Webhook = AlertRule['webhook'];
 
-/** A bad rules file; each problem names the file, the line and what is wrong. */
-export class AlertRulesError extends Error {
-  override readonly name = 'AlertRulesError';
-  constructor(
-    readonly file: string,
-    readonly problems: readonly { line?: number | undefined; problem: string }[],
-  ) {
-    super(problems.map((p) => `${file}${p.line === undefined ? '' : `:${p.line}`}: ${p.problem}`).join('\n'));
-  }
-}
-
-/** Parses a rules file (YAML, or JSON read as YAML), reporting every problem at once. */
+/** Parses a rules file (YAML, or JSON read as YAML); a bad one is a SettingsFileError naming every problem. */
 export function parseAlertRules(text: string, fileName: string): AlertRules {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new AlertRulesError(
-      fileName,
-      doc.errors.map((error) => ({ line: lineCounter.linePos(error.pos[0]).line, problem: error.message.split('\n')[0]! })),
-    );
-  }
-  const parsed = alertRulesSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.flatMap((issue) => {
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
-    return paths.map((path) => {
-      const where = path.length > 0 ? `${formatPath(path)}: ` : '';
-      // A problem of the whole file (nothing to do) has no line to point at.
-      const line = path.length > 0 ? lineOf(doc, lineCounter, path) : undefined;
-      return { line, problem: `${where}${describeIssue(issue)}` };
-    });
-  });
-  throw new AlertRulesError(fileName, problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  return parseYamlSettings(text, fileName, alertRulesSchema, { describe: describeIssue });
 }
 
-/** Reads and parses the rules file at `path`. */
-export async function loadAlertRules(path: string): Promise<AlertRules> {
-  let text: string;
-  try {
-    text = readSettingsFile(path);
-  } catch (error) {
-    throw new AlertRulesError(path, [{ problem: error instanceof FileProblem ? error.problem : String(error) }]);
-  }
-  return parseAlertRules(text, path);
+/** Reads and parses the rules file at `path`; `setting` (ALERT_RULES) leads each problem. */
+export async function loadAlertRules(path: string, setting?: string): Promise<AlertRules> {
+  return loadYamlSettings(path, alertRulesSchema, { describe: describeIssue, setting });
 }
 
 /**
@@ -156,26 +118,13 @@ export function rulesWithoutMatureContacts(rules: readonly AlertRule[], repeatWi
     );
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, not ${describeInput(issue.input)}`;
-    case 'unrecognized_keys':
-      return `unknown key (expected ${expectedKeys(issue.path).join(', ')})`;
-    default:
-      return issue.message;
-  }
+/** An unknown key says which keys the place it is in knows. */
+function describeIssue(issue: z.core.$ZodIssue): string | undefined {
+  return issue.code === 'unrecognized_keys' ? `unknown key (expected ${expectedKeys(issue.path).join(', ')})` : undefined;
 }
 
 function expectedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return KNOWN_KEYS.root;
   if (path[0] === 'digest') return KNOWN_KEYS.digest;
   return path.length > 2 ? KNOWN_KEYS.scope : KNOWN_KEYS.rule;
-}
-
-function describeInput(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'object') return 'a mapping';
-  return `${typeof input} ${JSON.stringify(input)}`;
 }

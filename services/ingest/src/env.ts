@@ -1,4 +1,4 @@
-import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, proxyEnv, sourcesEnv } from '@seamline/config';
+import { clickhouseEnv, httpEnv, identityEnv, kafkaEnv, loadConfig, logEnv, proxyEnv, sourcesEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const ingestEnv = z.object({
@@ -40,4 +40,4 @@ export const ingestEnv = z.object({
 });
 export type IngestConfig = z.infer<typeof ingestEnv>;
 
-export const loadIngestConfig = () => loadConfigOrExit('ingest', ingestEnv, process.env);
+export const loadIngestConfig = () => loadConfig('ingest', ingestEnv, process.env);

@@ -1,4 +1,4 @@
-import { stitchStateEnv, clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, loadConfigOrExit, logEnv, metricsEnv } from '@seamline/config';
+import { stitchStateEnv, clickhouseEnv, durationSchema, httpEnv, identityEnv, kafkaEnv, loadConfig, logEnv, metricsEnv } from '@seamline/config';
 import { z } from 'zod';
 
 export const stitcherEnv = z.object({
@@ -21,4 +21,4 @@ export const stitcherEnv = z.object({
 });
 export type StitcherConfig = z.infer<typeof stitcherEnv>;
 
-export const loadStitcherConfig = () => loadConfigOrExit('stitcher', stitcherEnv, process.env);
+export const loadStitcherConfig = () => loadConfig('stitcher', stitcherEnv, process.env);

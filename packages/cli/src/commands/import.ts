@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { FileProblem, inputFileProblem, readSettingsFile } from '@seamline/config';
+import { inputFileProblem, readSettingsFile, SettingsFileError } from '@seamline/config';
 import { Command, Option } from 'commander';
 import type { EventPublisher } from '@seamline/ingest-api';
 import { makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
@@ -16,7 +16,7 @@ export function loadCsvMapping(file: string): CsvMapping {
   try {
     text = readSettingsFile(file);
   } catch (error) {
-    throw new Error(`import: mapping file ${error instanceof FileProblem ? error.message : String(error)}`);
+    throw new Error(`import: mapping file ${error instanceof SettingsFileError ? error.message : String(error)}`);
   }
   return parseCsvMapping(text, file);
 }

@@ -1,6 +1,6 @@
 import { journeyWindows } from '@seamline/config';
 import { clickhouseSettingsFromEnv, connectClickHouse, migrate, type ClickHouse } from '@seamline/clickhouse';
-import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
+import { orgMapFromFile, type OrgMap } from '@seamline/journeys';
 import { createLogger, type Logger } from '@seamline/log';
 import { createMetricsService, type MetricsService } from '@seamline/metrics';
 import { createBatchProcessor, createJourneyRefresher, type JourneyRefresher } from '@seamline/stitch';
@@ -27,7 +27,7 @@ export interface Runtime {
  */
 export async function openRuntime(config: CliConfig, options: { quiet?: boolean } = {}): Promise<Runtime> {
   const logger = createLogger({ service: 'seamline', level: options.quiet ? 'warn' : config.LOG_LEVEL, destination: 'stderr' });
-  const orgMap = config.SEAMLINE_ORG_MAP ? await loadOrgMap(config.SEAMLINE_ORG_MAP) : EMPTY_ORG_MAP;
+  const orgMap = (await orgMapFromFile(config.SEAMLINE_ORG_MAP, logger)).current();
   const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(config), logger);
   await migrate(clickhouse.client);
   const windows = journeyWindows(config);

@@ -1,5 +1,4 @@
-import { readSettingsFile } from '@seamline/config';
-import { parse } from 'yaml';
+import { loadYamlSettings } from '@seamline/config';
 import { z } from 'zod';
 
 const zendeskId = z.string().regex(/^\d+$/, 'ids are numbers');
@@ -13,21 +12,7 @@ const users = z.record(
 
 /** A lookup file of Zendesk ids (JSON or YAML), named by the setting it comes from in every error. */
 function loadLookup<T>(setting: string, path: string | undefined, schema: z.ZodType<Record<string, T>>): Record<string, T> {
-  if (!path) return {};
-  let text: string;
-  try {
-    text = readSettingsFile(path);
-  } catch (error) {
-    throw new Error(`${setting}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const result = schema.safeParse(parse(text));
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    // A bad key is reported as "Invalid key in record", with the key's own problem inside.
-    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    throw new Error(`${setting}: ${path}: ${issue.path.join('.') || 'file'}: ${message}`);
-  }
-  return result.data;
+  return path ? loadYamlSettings(path, schema, { setting }) : {};
 }
 
 /** Zendesk group id -> name, from a JSON or YAML file, so events carry the names the org map uses. */

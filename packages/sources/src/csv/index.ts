@@ -1,6 +1,5 @@
 export {
   csvMappingSchema,
-  CsvMappingError,
   parseCsvMapping,
   type CsvMapping,
   type CsvMappingInput,

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CsvMappingError, parseCsvMapping } from './mapping.ts';
+import { SettingsFileError } from '@seamline/config';
+import { parseCsvMapping } from './mapping.ts';
 import { LEGACY_CRM_MAPPING } from './test-fixtures.ts';
 
 function problemsOf(text: string, file = 'mapping.yaml'): readonly string[] {
   try {
     parseCsvMapping(text, file);
   } catch (error) {
-    if (error instanceof CsvMappingError) return error.problems;
+    if (error instanceof SettingsFileError) return error.problems;
     throw error;
   }
   throw new Error('expected the mapping to be refused');
@@ -50,7 +51,7 @@ describe('parseCsvMapping', () => {
       try {
         parseCsvMapping(JSON.stringify(mapping), 'crm.mapping.json');
       } catch (caught) {
-        return caught as CsvMappingError;
+        return caught as SettingsFileError;
       }
       throw new Error('expected the mapping to be refused');
     })();

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYamlSettings } from '@seamline/config';
 import { z } from 'zod';
 import { isTimeZone } from './timestamp.ts';
 
@@ -77,45 +77,19 @@ const MAPPING_KEYS = Object.keys(csvMappingSchema.shape).join(', ');
 export type CsvMapping = z.output<typeof csvMappingSchema>;
 export type CsvMappingInput = z.input<typeof csvMappingSchema>;
 
-/** A bad mapping file; each problem names the file and the field (or the line of a syntax error). */
-export class CsvMappingError extends Error {
-  override readonly name = 'CsvMappingError';
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(problems.map((problem) => `${file}: ${problem}`).join('\n'));
-  }
-}
-
-/** Parses a mapping in YAML or JSON (JSON is YAML), reporting every problem at once. */
+/** Parses a mapping in YAML or JSON (JSON is YAML); a bad one is a SettingsFileError naming every problem. */
 export function parseCsvMapping(text: string, fileName: string): CsvMapping {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new CsvMappingError(
-      fileName,
-      document.errors.map((error) => `line ${lineCounter.linePos(error.pos[0]).line}: ${error.message}`),
-    );
-  }
-  const parsed = csvMappingSchema.safeParse(document.toJS() ?? {});
-  if (parsed.success) return parsed.data;
-  throw new CsvMappingError(fileName, parsed.error.issues.map(describeIssue));
+  return parseYamlSettings(text, fileName, csvMappingSchema, { describe: describeIssue });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
-  const where = (at: string) => (at ? `${at}: ` : '');
+/** The mapping's own wording: a missing field is just missing, an unknown key lists the known ones. */
+function describeIssue(issue: z.core.$ZodIssue): string | undefined {
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys
-        .map((key) => `${where(path ? `${path}.${key}` : key)}unknown key (expected ${MAPPING_KEYS})`)
-        .join('; ');
-    case 'invalid_key':
-      return `${where(path)}${issue.issues[0]?.message ?? issue.message}`;
+      return `unknown key (expected ${MAPPING_KEYS})`;
     case 'invalid_type':
-      return `${where(path)}${issue.input === undefined ? 'missing' : `expected ${issue.expected}`}`;
+      return issue.input === undefined ? 'missing' : `expected ${issue.expected}`;
     default:
-      return `${where(path)}${issue.message}`;
+      return undefined;
   }
 }

@@ -25,14 +25,18 @@ export function lineOf(doc: Document, lineCounter: LineCounter, path: readonly P
   return lineCounter.linePos(offset).line;
 }
 
-/** rules[2].scope.team: list indexes in brackets, keys dotted (quoted when not plain). */
+/**
+ * rules[2].scope.team, queues."Billing Tier 1".silo: list indexes in brackets, keys dotted, quoted
+ * only when they hold a space, a quote, a bracket or a colon (so "customer.email" and "5158" stay
+ * as a person wrote them).
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
     else {
       const key = String(segment);
-      text += `${text ? '.' : ''}${/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key)}`;
+      text += `${text ? '.' : ''}${/^[^\s"'[\]:]+$/.test(key) ? key : JSON.stringify(key)}`;
     }
   }
   return text;
