@@ -5,7 +5,7 @@ export {
   type ClickHouseMode,
   type ClickHouseSettings,
 } from './client.ts';
-export { migrate, readMigrations, type Migration } from './migrations.ts';
+export { appliedMigrationVersions, migrate, MIGRATIONS_TABLE, readMigrations, type Migration } from './migrations.ts';
 export * from './tables/events.ts';
 export * from './tables/dead-letters.ts';
 export * from './tables/identities.ts';
@@ -16,7 +16,6 @@ export * from './tables/journey-queries.ts';
 export * from './tables/metric-queries.ts';
 export { buildRollupHours, hoursOf, hoursToBuild, markRollupHoursDirty, markRollupsComplete, ROLLUP_HOURS_TABLE, ROLLUP_TABLE } from './tables/rollups.ts';
 export { createRollupMemory, DEFAULT_ROLLUP_MEMORY_ENTRIES, readRollupEntries, rollupsFromTables, type RollupEntry, type RollupMemory, type RollupReader } from './tables/rollup-entries.ts';
-export { namedRead } from './tables/named-query.ts';
 export * from './tables/tables-state.ts';
 export * from './tables/stored-keys.ts';
 export * from './tables/customer-state.ts';

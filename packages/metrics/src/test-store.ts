@@ -12,6 +12,7 @@ import {
   writeJourneyModel,
   writeJourneyRows,
 } from '@seamline/clickhouse';
+import { truncateTables } from '@seamline/clickhouse/testing';
 import { buildJourneys, journeyModelVersion, type JourneyModel, type OrgMap } from '@seamline/journeys';
 import { validateCanonicalEvent, type CanonicalEvent } from '@seamline/schemas';
 
@@ -31,9 +32,7 @@ export function validEvents(raws: Iterable<unknown>): CanonicalEvent[] {
 
 /** Empties the tables the metrics read, so one store serves several scenarios of a test file. */
 export async function resetStore(client: ClickHouseClient): Promise<void> {
-  for (const table of [EVENTS_TABLE, CONTACTS_TABLE, JOURNEYS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, TABLES_STATE_TABLE]) {
-    await client.command({ query: `TRUNCATE TABLE ${table}` });
-  }
+  await truncateTables(client, [EVENTS_TABLE, CONTACTS_TABLE, JOURNEYS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, TABLES_STATE_TABLE]);
 }
 
 export interface Stitched {

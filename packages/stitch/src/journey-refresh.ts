@@ -4,9 +4,10 @@ import {
   hoursToBuild,
   journeyRows,
   markRollupsComplete,
+  readAllCustomerIds,
+  readCustomerMembers,
   readCustomersEvents,
   readJourneyModel,
-  readKnownIdentities,
   storedJourneyKeys,
   writeJourneyModel,
   writeJourneyRows,
@@ -54,9 +55,9 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     const customers = model.customers.filter((c) => affected.has(c.customerId));
     const computedAt = new Date();
     const rows = journeyRows(customers, version(), settings.repeatWindowMs, computedAt);
-    const before = await storedJourneyKeys(client, { customerIds, contactEventIds: rows.contacts.map((contact) => contact.event_id as string) });
-    const journeysNow = new Set(rows.journeys.map((j) => j.journey_id as string));
-    const handoffsNow = new Set(rows.handoffs.map((h) => h.handoff_id as string));
+    const before = await storedJourneyKeys(client, { customerIds, contactEventIds: rows.contacts.map((contact) => contact.event_id) });
+    const journeysNow = new Set(rows.journeys.map((j) => j.journey_id));
+    const handoffsNow = new Set(rows.handoffs.map((h) => h.handoff_id));
     const gone = {
       journeys: before.journeys.filter((row) => !journeysNow.has(row.id)),
       handoffs: before.handoffs.filter((row) => !handoffsNow.has(row.id)),
@@ -98,17 +99,11 @@ export function createJourneyRefresher(client: ClickHouseClient, settings: Journ
     /** Recomputes every customer, then records the model: after a change of org map or windows. */
     async rebuildAll(): Promise<number> {
       state.forgetCustomers();
-      const result = await client.query({ query: 'SELECT DISTINCT customer_id FROM identities_v1 FINAL ORDER BY customer_id', format: 'JSONEachRow' });
-      const customerIds = (await result.json<{ customer_id: string }>()).map((r) => r.customer_id);
+      const customerIds = await readAllCustomerIds(client);
       let done = 0;
       for (let start = 0; start < customerIds.length; start += REBUILD_CHUNK) {
         const chunk = customerIds.slice(start, start + REBUILD_CHUNK);
-        const identities = await client.query({
-          query: 'SELECT identifier FROM identities_v1 FINAL WHERE customer_id IN {ids:Array(String)}',
-          query_params: { ids: chunk },
-          format: 'JSONEachRow',
-        });
-        const known = await readKnownIdentities(client, (await identities.json<{ identifier: string }>()).map((r) => r.identifier));
+        const known = await readCustomerMembers(client, chunk);
         await refreshCustomers(known.membersOf);
         done += chunk.length;
         logger.info({ customers: done, of: customerIds.length }, 'rebuilding contacts, journeys and handoffs');

@@ -1,12 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
+import { appliedMigrationVersions, clickhouseSettingsFromEnv, connectClickHouse, migrate } from '@seamline/clickhouse';
 import { createKafka, ensureTopics, topicNames } from '@seamline/kafka';
 import { createLogger } from '@seamline/log';
 import { cliKafkaSettings, loadCliConfig } from '../env.ts';
 import { openRuntime } from '../embedded/runtime.ts';
 import { loadOpsConfig } from '../ops/env.ts';
 import { formatCheck, runDoctor } from '../ops/doctor.ts';
-import { appliedVersions } from '../ops/migrations.ts';
 import { replayTopic } from '../ops/replay.ts';
 import { createProgress } from '../progress.ts';
 
@@ -34,7 +33,7 @@ function registerMigrate(program: Command): void {
     .action(async (flags: { json?: boolean }) => {
       const clickhouse = await connectClickHouse(clickhouseSettingsFromEnv(loadCliConfig()));
       try {
-        const before = new Set(await appliedVersions(clickhouse.client));
+        const before = new Set(await appliedMigrationVersions(clickhouse.client));
         const versions = await migrate(clickhouse.client);
         const fresh = versions.filter((v) => !before.has(v));
         const result = { location: clickhouse.location, database: clickhouse.database, versions, new: fresh };

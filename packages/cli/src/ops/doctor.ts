@@ -1,12 +1,11 @@
 import { cliKafkaSettings } from '../env.ts';
 import { ConfigError } from '@seamline/config';
-import { clickhouseSettingsFromEnv, connectClickHouse, countDeadLettersByReason, readMigrations, type ClickHouse } from '@seamline/clickhouse';
+import { appliedMigrationVersions, clickhouseSettingsFromEnv, connectClickHouse, countDeadLettersByReason, readMigrations, type ClickHouse } from '@seamline/clickhouse';
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { consumerLag, createKafka, topicNames } from '@seamline/kafka';
 import type { Logger } from '@seamline/log';
 import { unmappedQueues } from '@seamline/metrics';
 import { loadOpsConfig, type OpsConfig } from './env.ts';
-import { appliedVersions } from './migrations.ts';
 
 /** warn: the deployment works, but something in the data wants a person's attention. */
 export type CheckStatus = 'ok' | 'warn' | 'problem';
@@ -98,7 +97,7 @@ async function checkClickHouse(config: OpsConfig, logger: Logger, checks: Check[
     return undefined;
   }
   const expected = readMigrations().map((m) => m.version);
-  const applied = new Set(await appliedVersions(clickhouse.client));
+  const applied = new Set(await appliedMigrationVersions(clickhouse.client));
   const missing = expected.filter((v) => !applied.has(v));
   checks.push(
     missing.length === 0

@@ -1,7 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { JOURNEY_MODEL_TABLE, JOURNEYS_TABLE, HANDOFFS_TABLE } from './journeys.ts';
-import { namedRead } from './named-query.ts';
+import { namedInsert, namedRead } from './named-query.ts';
 
 export const ALERT_STATE_TABLE = 'alert_state_v1';
 export const ALERT_LOG_TABLE = 'alert_log_v1';
@@ -48,13 +47,11 @@ export async function readAlertStates(client: ClickHouseClient): Promise<AlertSt
 }
 
 export async function writeAlertStates(client: ClickHouseClient, rows: readonly z.input<typeof alertStateRow>[]): Promise<void> {
-  if (rows.length === 0) return;
-  await client.insert({ table: ALERT_STATE_TABLE, values: [...rows], format: 'JSONEachRow' });
+  await namedInsert(client, 'alerts.write-states', ALERT_STATE_TABLE, rows);
 }
 
 export async function appendAlertLog(client: ClickHouseClient, rows: readonly z.input<typeof alertLogRow>[]): Promise<void> {
-  if (rows.length === 0) return;
-  await client.insert({ table: ALERT_LOG_TABLE, values: [...rows], format: 'JSONEachRow' });
+  await namedInsert(client, 'alerts.append-log', ALERT_LOG_TABLE, rows);
 }
 
 /** Messages of one kind (and optionally one scope and period) already delivered, oldest first. */
@@ -73,56 +70,5 @@ export async function readAlertLog(
      ORDER BY sent_at`,
     { kind: filter.kind, scope_key: filter.scopeKey ?? '', period_key: filter.periodKey ?? '' },
     alertLogRow,
-  );
-}
-
-/** A journey to review: one of a team's worst of a period. */
-export const worstJourneyRow = z.object({
-  journey_id: z.string(),
-  customer_id: z.string(),
-  start: isoInstant,
-  first_silo: z.string(),
-  contacts: count,
-  handoffs: count,
-  cross_silo_handoffs: count,
-  cross_silo: count.transform((value) => value === 1),
-  billing_trigger_type: z.string(),
-});
-export type WorstJourney = z.output<typeof worstJourneyRow>;
-
-/**
- * The journeys of a team (by the first team of their first contact) that start in [from, to):
- * most contacts first, then most handoffs (transfers and bounces), then the earliest. Rows of
- * the model the tables were last built with, as data teams are told to read them.
- */
-export async function readWorstJourneys(
-  client: ClickHouseClient,
-  query: { team: string; from: Date; to: Date; limit: number },
-): Promise<WorstJourney[]> {
-  return namedRead(
-    client,
-    'alerts.worst_journeys',
-    `WITH (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AS current_model,
-     team_journeys AS (
-       SELECT journey_id, customer_id, start, first_silo, contacts, cross_silo, billing_trigger_type
-       FROM ${JOURNEYS_TABLE} FINAL
-       WHERE first_team = {team:String} AND model_version = current_model
-         AND toUnixTimestamp64Milli(start) >= {from_ms:Int64} AND toUnixTimestamp64Milli(start) < {to_ms:Int64}
-     ),
-     journey_handoffs AS (
-       SELECT journey_id, count() AS handoffs, countIf(cross_silo = 1) AS cross_silo_handoffs
-       FROM ${HANDOFFS_TABLE} FINAL
-       WHERE model_version = current_model AND journey_id IN (SELECT journey_id FROM team_journeys)
-       GROUP BY journey_id
-     )
-     SELECT j.journey_id AS journey_id, j.customer_id AS customer_id, j.start AS start, j.first_silo AS first_silo,
-            j.contacts AS contacts, j.cross_silo AS cross_silo, j.billing_trigger_type AS billing_trigger_type,
-            h.handoffs AS handoffs, h.cross_silo_handoffs AS cross_silo_handoffs
-     FROM team_journeys AS j LEFT JOIN journey_handoffs AS h ON h.journey_id = j.journey_id
-     ORDER BY contacts DESC, handoffs DESC, start, journey_id
-     LIMIT {limit:UInt32}
-     SETTINGS join_use_nulls = 0`,
-    { team: query.team, from_ms: query.from.getTime(), to_ms: query.to.getTime(), limit: query.limit },
-    worstJourneyRow,
   );
 }

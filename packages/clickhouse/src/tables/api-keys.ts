@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { namedInsert, namedRead } from './named-query.ts';
 
 export const API_KEYS_TABLE = 'api_keys_v1';
 
@@ -43,6 +44,7 @@ export type ApiKeyVerdict =
   | { ok: true; apiKey: ApiKey }
   | { ok: false; reason: 'malformed' | 'unknown' | 'revoked'; keyId?: string };
 
+/** A row of api_keys_v1 as people may see it: without the secret's hash. */
 const keyRow = z.object({
   key_id: z.string(),
   kind: z.enum(['read', 'write']),
@@ -55,8 +57,11 @@ const keyRow = z.object({
   revoked_at: z.string().nullable(),
   updated_at: z.string(),
 });
-const keyRowWithHash = keyRow.extend({ secret_hash: z.string() });
-type KeyRow = z.infer<typeof keyRowWithHash>;
+/** A row of api_keys_v1. */
+export const apiKeyRow = keyRow.extend({ secret_hash: z.string() });
+type KeyRow = z.infer<typeof apiKeyRow>;
+/** What a write of a row gives: the flags as 0 or 1, instants as ISO 8601. */
+type KeyRowWrite = Omit<KeyRow, 'admin' | 'pii'> & { admin: 0 | 1; pii: 0 | 1 };
 
 const iso = (value: string) => (value.includes('T') ? new Date(value).toISOString() : `${value.replace(' ', 'T')}Z`);
 
@@ -113,23 +118,21 @@ export async function createApiKey(client: ClickHouseClient, grant: ApiKeyGrant,
   const keyId = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const now = at.toISOString();
-  await client.insert({
-    table: API_KEYS_TABLE,
-    values: [{ key_id: keyId, kind, sources, secret_hash: hashApiKeySecret(secret), teams, admin: admin ? 1 : 0, pii: pii ? 1 : 0, name, created_at: now, revoked_at: null, updated_at: now }],
-    format: 'JSONEachRow',
-  });
+  const row: KeyRowWrite = { key_id: keyId, kind, sources: [...sources], secret_hash: hashApiKeySecret(secret), teams: [...teams], admin: admin ? 1 : 0, pii: pii ? 1 : 0, name, created_at: now, revoked_at: null, updated_at: now };
+  await namedInsert(client, 'api-keys.create', API_KEYS_TABLE, [row]);
   return { keyId, key: `sl_${keyId}_${secret}` };
 }
 
 async function readKeyRow(client: ClickHouseClient, keyId: string): Promise<KeyRow | undefined> {
-  const result = await client.query({
-    query: `SELECT key_id, kind, sources, secret_hash, teams, admin, pii, name, created_at, revoked_at, updated_at
-            FROM ${API_KEYS_TABLE} FINAL WHERE key_id = {keyId:String}`,
-    query_params: { keyId },
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<unknown>();
-  return row === undefined ? undefined : keyRowWithHash.parse(row);
+  const [row] = await namedRead(
+    client,
+    'api-keys.read',
+    `SELECT key_id, kind, sources, secret_hash, teams, admin, pii, name, created_at, revoked_at, updated_at
+     FROM ${API_KEYS_TABLE} FINAL WHERE key_id = {keyId:String}`,
+    { keyId },
+    apiKeyRow,
+  );
+  return row;
 }
 
 /** Checks a presented key: its format, its secret (in constant time) and that it is not revoked. */
@@ -153,12 +156,15 @@ export async function findApiKey(client: ClickHouseClient, key: string): Promise
 
 /** Every key, revoked ones too, oldest first; never a secret or its hash. */
 export async function listApiKeys(client: ClickHouseClient): Promise<ApiKey[]> {
-  const result = await client.query({
-    query: `SELECT key_id, kind, sources, teams, admin, pii, name, created_at, revoked_at, updated_at
-            FROM ${API_KEYS_TABLE} FINAL ORDER BY created_at, key_id`,
-    format: 'JSONEachRow',
-  });
-  return (await result.json<unknown>()).map((row) => toApiKey(keyRow.parse(row)));
+  const rows = await namedRead(
+    client,
+    'api-keys.list',
+    `SELECT key_id, kind, sources, teams, admin, pii, name, created_at, revoked_at, updated_at
+     FROM ${API_KEYS_TABLE} FINAL ORDER BY created_at, key_id`,
+    {},
+    keyRow,
+  );
+  return rows.map(toApiKey);
 }
 
 /** Revokes a key; false when no key has this id. Revoking a revoked key keeps its first revocation. */
@@ -168,10 +174,14 @@ export async function revokeApiKey(client: ClickHouseClient, keyId: string, at =
   if (row.revoked_at !== null) return true;
   // The newest updated_at wins in ReplacingMergeTree: make sure this row is newer than the last.
   const updatedAt = new Date(Math.max(at.getTime(), Date.parse(iso(row.updated_at)) + 1));
-  await client.insert({
-    table: API_KEYS_TABLE,
-    values: [{ ...row, revoked_at: at.toISOString(), updated_at: updatedAt.toISOString(), created_at: iso(row.created_at) }],
-    format: 'JSONEachRow',
-  });
+  const revoked: KeyRowWrite = {
+    ...row,
+    admin: row.admin === 1 ? 1 : 0,
+    pii: row.pii === 1 ? 1 : 0,
+    revoked_at: at.toISOString(),
+    updated_at: updatedAt.toISOString(),
+    created_at: iso(row.created_at),
+  };
+  await namedInsert(client, 'api-keys.revoke', API_KEYS_TABLE, [revoked]);
   return true;
 }

@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
 import { IDENTITIES_TABLE } from './identities.ts';
+import { namedInsert, namedRead } from './named-query.ts';
 
 export const CUSTOMER_STATE_TABLE = 'customer_state_v1';
 
@@ -15,6 +17,19 @@ export interface StoredCustomerState {
   modelVersion: string;
 }
 
+/** A row of customer_state_v1; a customer merged into another is a row with is_deleted = 1. */
+export const customerStateRow = z.object({
+  customer_id: z.string(),
+  members: z.array(z.string()),
+  inputs: z.string(),
+  input_count: z.coerce.number(),
+  row_prints: z.string(),
+  model_version: z.string(),
+  linked_at: z.string(),
+  is_deleted: z.coerce.number(),
+});
+export type CustomerStateRow = z.infer<typeof customerStateRow>;
+
 /** Writes customers' states, and marks those merged into another as deleted. */
 export async function writeCustomerStates(
   client: ClickHouseClient,
@@ -23,17 +38,20 @@ export async function writeCustomerStates(
   at: Date,
 ): Promise<void> {
   const linked_at = at.toISOString();
-  const values = [
-    ...states.map((s) => [s.customerId, s.members, s.inputs, s.inputCount, s.rowPrints, s.modelVersion, linked_at, 0]),
-    ...gone.map((customerId) => [customerId, [], '', 0, '', '', linked_at, 1]),
+  const rows: CustomerStateRow[] = [
+    ...states.map((s) => ({
+      customer_id: s.customerId,
+      members: s.members,
+      inputs: s.inputs,
+      input_count: s.inputCount,
+      row_prints: s.rowPrints,
+      model_version: s.modelVersion,
+      linked_at,
+      is_deleted: 0,
+    })),
+    ...gone.map((customer_id) => ({ customer_id, members: [], inputs: '', input_count: 0, row_prints: '', model_version: '', linked_at, is_deleted: 1 })),
   ];
-  if (values.length === 0) return;
-  await client.insert({
-    table: CUSTOMER_STATE_TABLE,
-    columns: ['customer_id', 'members', 'inputs', 'input_count', 'row_prints', 'model_version', 'linked_at', 'is_deleted'],
-    values,
-    format: 'JSONCompactEachRow',
-  });
+  await namedInsert(client, 'customer-state.write', CUSTOMER_STATE_TABLE, rows);
 }
 
 /**
@@ -43,16 +61,27 @@ export async function writeCustomerStates(
 export async function readCustomerStates(client: ClickHouseClient, customerIds: readonly string[]): Promise<Map<string, StoredCustomerState>> {
   const states = new Map<string, StoredCustomerState>();
   if (customerIds.length === 0) return states;
-  const result = await client.query({
-    query: `SELECT customer_id, argMax(tuple(members, inputs, input_count, row_prints, model_version, is_deleted), linked_at) AS s
-            FROM ${CUSTOMER_STATE_TABLE} WHERE customer_id IN {ids:Array(String)} GROUP BY customer_id`,
-    query_params: { ids: customerIds },
-    format: 'JSONCompactEachRow',
-  });
-  type Row = [string, [string[], string, number, string, string, number]];
-  for (const [customerId, [members, inputs, inputCount, rowPrints, modelVersion, deleted]] of await result.json<Row>()) {
-    if (Number(deleted) === 1) continue;
-    states.set(customerId, { customerId, members, inputs, inputCount: Number(inputCount), rowPrints, modelVersion });
+  const rows = await namedRead(
+    client,
+    'customer-state.read',
+    `SELECT customer_id, s.1 AS members, s.2 AS inputs, s.3 AS input_count, s.4 AS row_prints, s.5 AS model_version, s.6 AS is_deleted
+     FROM (
+       SELECT customer_id, argMax(tuple(members, inputs, input_count, row_prints, model_version, is_deleted), linked_at) AS s
+       FROM ${CUSTOMER_STATE_TABLE} WHERE customer_id IN {ids:Array(String)} GROUP BY customer_id
+     )`,
+    { ids: customerIds },
+    customerStateRow.omit({ linked_at: true }),
+  );
+  for (const row of rows) {
+    if (row.is_deleted === 1) continue;
+    states.set(row.customer_id, {
+      customerId: row.customer_id,
+      members: row.members,
+      inputs: row.inputs,
+      inputCount: row.input_count,
+      rowPrints: row.row_prints,
+      modelVersion: row.model_version,
+    });
   }
   return states;
 }
@@ -60,11 +89,14 @@ export async function readCustomerStates(client: ClickHouseClient, customerIds: 
 /** The customer each of these identifiers belongs to now, read by the sort key of identities_v1. */
 export async function lookupCustomers(client: ClickHouseClient, identifiers: readonly string[]): Promise<Map<string, string>> {
   if (identifiers.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT identifier, argMax(customer_id, updated_at) FROM ${IDENTITIES_TABLE}
-            WHERE identifier IN {ids:Array(String)} GROUP BY identifier`,
-    query_params: { ids: identifiers },
-    format: 'JSONCompactEachRow',
-  });
-  return new Map(await result.json<[string, string]>());
+  const rows = await namedRead(
+    client,
+    'customer-state.lookup-customers',
+    `SELECT identifier, argMax(customer_id, updated_at) AS customer_id FROM ${IDENTITIES_TABLE}
+     WHERE identifier IN {ids:Array(String)} GROUP BY identifier`,
+    { ids: identifiers },
+    z.tuple([z.string(), z.string()]),
+    'JSONCompactEachRow',
+  );
+  return new Map(rows);
 }

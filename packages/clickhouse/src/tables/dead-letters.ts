@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { DeadLetter } from '@seamline/schemas';
+import { z } from 'zod';
+import { namedInsert, namedRead } from './named-query.ts';
 
 export const DEAD_LETTERS_TABLE = 'dead_letters_v1';
 
@@ -9,20 +11,22 @@ export interface StoredDeadLetter extends DeadLetter {
   storedAt: string;
 }
 
-interface Row {
-  id: string;
-  received_at: string;
-  source: string;
-  reason: string;
-  path: string;
-  payload: string;
-  replayed: number;
-  stored_at: string;
-}
+/** A row of dead_letters_v1; stored_at is set by the table when the row is written. */
+export const deadLetterRow = z.object({
+  id: z.string(),
+  received_at: z.string(),
+  source: z.string(),
+  reason: z.string(),
+  path: z.string(),
+  payload: z.string(),
+  replayed: z.coerce.number(),
+  stored_at: z.string(),
+});
+type DeadLetterWrite = Omit<z.infer<typeof deadLetterRow>, 'stored_at'>;
 
 const iso = (value: string) => (value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
 
-function toRow(letter: DeadLetter, replayed = false) {
+function toRow(letter: DeadLetter, replayed = false): DeadLetterWrite {
   return {
     id: letter.id,
     received_at: letter.receivedAt,
@@ -36,14 +40,12 @@ function toRow(letter: DeadLetter, replayed = false) {
 
 /** Stores dead letters. The newest row per id wins, so writing a letter again updates it. */
 export async function storeDeadLetters(client: ClickHouseClient, letters: DeadLetter[]): Promise<void> {
-  if (letters.length === 0) return;
-  await client.insert({ table: DEAD_LETTERS_TABLE, values: letters.map((l) => toRow(l)), format: 'JSONEachRow' });
+  await namedInsert(client, 'dead-letters.store', DEAD_LETTERS_TABLE, letters.map((l) => toRow(l)));
 }
 
 /** Marks letters as ingested by a replay; they stay in the table for the record. */
 export async function markDeadLettersReplayed(client: ClickHouseClient, letters: DeadLetter[]): Promise<void> {
-  if (letters.length === 0) return;
-  await client.insert({ table: DEAD_LETTERS_TABLE, values: letters.map((l) => toRow(l, true)), format: 'JSONEachRow' });
+  await namedInsert(client, 'dead-letters.mark-replayed', DEAD_LETTERS_TABLE, letters.map((l) => toRow(l, true)));
 }
 
 export interface DeadLetterFilter {
@@ -55,8 +57,10 @@ export interface DeadLetterFilter {
 }
 
 export async function listDeadLetters(client: ClickHouseClient, filter: DeadLetterFilter = {}): Promise<StoredDeadLetter[]> {
-  const result = await client.query({
-    query: `
+  const rows = await namedRead(
+    client,
+    'dead-letters.list',
+    `
       SELECT id, received_at, source, reason, path, payload, replayed, stored_at
       FROM ${DEAD_LETTERS_TABLE} FINAL
       WHERE ({includeReplayed:UInt8} = 1 OR replayed = 0)
@@ -64,32 +68,34 @@ export async function listDeadLetters(client: ClickHouseClient, filter: DeadLett
         AND ({source:String} = '' OR source = {source:String})
       ORDER BY received_at, id
       LIMIT {limit:UInt32}`,
-    query_params: {
+    {
       includeReplayed: filter.includeReplayed ? 1 : 0,
       reason: filter.reason ?? '',
       source: filter.source ?? '',
       limit: filter.limit ?? 1_000_000,
     },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<Row>()).map((row) => ({
+    deadLetterRow,
+  );
+  return rows.map((row) => ({
     id: row.id,
     receivedAt: iso(row.received_at),
     source: row.source,
     reason: row.reason,
     path: row.path,
     payload: row.payload,
-    replayed: Number(row.replayed) === 1,
+    replayed: row.replayed === 1,
     storedAt: iso(row.stored_at),
   }));
 }
 
 /** Dead letters still waiting for a fix, counted by reason. */
 export async function countDeadLettersByReason(client: ClickHouseClient): Promise<Record<string, number>> {
-  const result = await client.query({
-    query: `SELECT reason, count() AS n FROM ${DEAD_LETTERS_TABLE} FINAL WHERE replayed = 0 GROUP BY reason ORDER BY reason`,
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ reason: string; n: number | string }>();
-  return Object.fromEntries(rows.map((r) => [r.reason, Number(r.n)]));
+  const rows = await namedRead(
+    client,
+    'dead-letters.count-by-reason',
+    `SELECT reason, count() AS n FROM ${DEAD_LETTERS_TABLE} FINAL WHERE replayed = 0 GROUP BY reason ORDER BY reason`,
+    {},
+    z.object({ reason: z.string(), n: z.coerce.number() }),
+  );
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
 }

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { CHANNELS, EVENT_TYPES, type CanonicalEvent } from '@seamline/schemas';
 import { z } from 'zod';
+import { namedInsert, namedRead } from './named-query.ts';
 import { recordTablesWrite } from './tables-state.ts';
 import { isoFromClickHouse } from './time.ts';
 
@@ -30,6 +31,8 @@ export type EventRow = z.infer<typeof eventRow>;
 const COLUMNS = Object.keys(eventRow.shape).join(', ');
 const ROW_COLUMNS = Object.keys(eventRow.shape) as Array<keyof EventRow>;
 const INSERT_COLUMNS: [string, ...string[]] = ['version', ...ROW_COLUMNS];
+/** An event as written: its version (eventVersion), then the row's columns in order. */
+type EventInsertRow = [version: number, ...values: EventRow[keyof EventRow][]];
 
 export function toEventRow(event: CanonicalEvent): EventRow {
   return {
@@ -97,12 +100,14 @@ export function eventVersion(event: CanonicalEvent): number {
 /** The newest stored version of each of these ids that is stored (by the sort key: cheap). */
 async function storedVersions(client: ClickHouseClient, ids: readonly string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT id, max(version) AS version FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)} GROUP BY id`,
-    query_params: { ids },
-    format: 'JSONEachRow',
-  });
-  return new Map((await result.json<{ id: string; version: number | string }>()).map((row) => [row.id, Number(row.version)]));
+  const rows = await namedRead(
+    client,
+    'events.stored-versions',
+    `SELECT id, max(version) AS version FROM ${EVENTS_TABLE} WHERE id IN {ids:Array(String)} GROUP BY id`,
+    { ids },
+    z.object({ id: z.string(), version: z.coerce.number() }),
+  );
+  return new Map(rows.map((row) => [row.id, row.version]));
 }
 
 /** One copy per id, the one storeNewEvents writes: the first of the highest version. */
@@ -147,15 +152,11 @@ export async function insertEvents(client: ClickHouseClient, events: readonly Ca
   if (events.length === 0) return;
   // Rows as arrays in column order: about a fifth cheaper to encode and parse than objects
   // (measured against JSONEachRow and TabSeparated, see bench/README.md).
-  await client.insert({
-    table: EVENTS_TABLE,
-    columns: INSERT_COLUMNS,
-    values: events.map((event) => {
-      const row = toEventRow(event);
-      return [eventVersion(event), ...ROW_COLUMNS.map((column) => row[column])];
-    }),
-    format: 'JSONCompactEachRow',
+  const rows = events.map((event): EventInsertRow => {
+    const row = toEventRow(event);
+    return [eventVersion(event), ...ROW_COLUMNS.map((column) => row[column])];
   });
+  await namedInsert(client, 'events.insert', EVENTS_TABLE, rows, INSERT_COLUMNS);
   let latest = events[0]!.occurredAt;
   for (const event of events) if (event.occurredAt > latest) latest = event.occurredAt;
   await recordTablesWrite(client, latest);
@@ -174,21 +175,19 @@ export async function storeNewEvents(
 
 /** Every stored event, each id once. */
 export async function readAllEvents(client: ClickHouseClient): Promise<CanonicalEvent[]> {
-  const result = await client.query({
-    query: `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} FINAL`,
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<unknown>();
-  return rows.map((row) => fromEventRow(eventRow.parse(row)));
+  const rows = await namedRead(client, 'events.all', `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} FINAL`, {}, eventRow);
+  return rows.map(fromEventRow);
 }
 
 export async function countEvents(client: ClickHouseClient): Promise<{ rows: number; ids: number }> {
-  const result = await client.query({
-    query: `SELECT count() AS rows, uniqExact(id) AS ids FROM ${EVENTS_TABLE}`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ rows: number | string; ids: number | string }>();
-  return { rows: Number(row?.rows ?? 0), ids: Number(row?.ids ?? 0) };
+  const [row] = await namedRead(
+    client,
+    'events.count',
+    `SELECT count() AS rows, uniqExact(id) AS ids FROM ${EVENTS_TABLE}`,
+    {},
+    z.object({ rows: z.coerce.number(), ids: z.coerce.number() }),
+  );
+  return { rows: row?.rows ?? 0, ids: row?.ids ?? 0 };
 }
 
 export interface QueueUsage {
@@ -199,13 +198,15 @@ export interface QueueUsage {
 
 /** Every queue named by stored events, with how often and when last (for finding unmapped ones). */
 export async function queueUsage(client: ClickHouseClient): Promise<QueueUsage[]> {
-  const result = await client.query({
-    query: `SELECT queue, count() AS events, max(occurred_at) AS last_seen
-            FROM ${EVENTS_TABLE} FINAL WHERE queue IS NOT NULL GROUP BY queue ORDER BY events DESC, queue`,
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ queue: string; events: number | string; last_seen: string }>();
-  return rows.map((r) => ({ queue: r.queue, events: Number(r.events), lastSeen: isoFromClickHouse(r.last_seen) }));
+  const rows = await namedRead(
+    client,
+    'events.queue-usage',
+    `SELECT queue, count() AS events, max(occurred_at) AS last_seen
+     FROM ${EVENTS_TABLE} FINAL WHERE queue IS NOT NULL GROUP BY queue ORDER BY events DESC, queue`,
+    {},
+    z.object({ queue: z.string(), events: z.coerce.number(), last_seen: z.string() }),
+  );
+  return rows.map((r) => ({ queue: r.queue, events: r.events, lastSeen: isoFromClickHouse(r.last_seen) }));
 }
 
 /** Identifier keys ("kind:value") grouped by the column that holds them. */
@@ -218,6 +219,8 @@ function byColumn(identifiers: readonly string[]) {
   }
   return columns;
 }
+
+const versionedEventRow = eventRow.extend({ version: z.coerce.number() });
 
 const IDENTIFIER_COLUMNS = { email: 'email', phone: 'phone', billingId: 'billing_id', crmId: 'crm_id', sourceId: 'source_id' } as const;
 
@@ -232,15 +235,16 @@ async function readEventsWhereAny(client: ClickHouseClient, sets: ReadonlyArray<
   // OR across columns would read nearly every granule.
   const branches = sets.filter(([, values]) => values.length > 0);
   if (branches.length === 0) return [];
-  const result = await client.query({
-    query: branches.map(([column], i) => `SELECT ${COLUMNS}, version FROM ${EVENTS_TABLE} WHERE ${column} IN {v${i}:Array(String)}`).join('\nUNION ALL\n'),
-    query_params: Object.fromEntries(branches.map(([, values], i) => [`v${i}`, values])),
-    format: 'JSONEachRow',
-  });
+  const rows = await namedRead(
+    client,
+    'events.where-any',
+    branches.map(([column], i) => `SELECT ${COLUMNS}, version FROM ${EVENTS_TABLE} WHERE ${column} IN {v${i}:Array(String)}`).join('\nUNION ALL\n'),
+    Object.fromEntries(branches.map(([, values], i) => [`v${i}`, values])),
+    versionedEventRow,
+  );
   const newest = new Map<string, { event: CanonicalEvent; version: number }>();
-  for (const row of await result.json<Record<string, unknown>>()) {
-    const version = Number(row.version);
-    const event = fromEventRow(eventRow.parse(row));
+  for (const { version, ...row } of rows) {
+    const event = fromEventRow(row);
     const kept = newest.get(event.id);
     if (!kept || version > kept.version) newest.set(event.id, { event, version });
   }
@@ -265,6 +269,8 @@ export async function readCustomersEvents(client: ClickHouseClient, identifiers:
   return [...named, ...more];
 }
 
+const threadIdentifiersRow = eventRow.pick({ source: true, contact_id: true, email: true, phone: true, billing_id: true, crm_id: true, source_id: true });
+
 /**
  * The identifier keys of the stored events of the batch's tickets and calls (same source and
  * contact id): whom the tickets and calls already name.
@@ -272,16 +278,17 @@ export async function readCustomersEvents(client: ClickHouseClient, identifiers:
 export async function readThreadIdentifiers(client: ClickHouseClient, batch: readonly CanonicalEvent[]): Promise<string[]> {
   const threads = batch.filter((e) => e.contactId !== undefined);
   if (threads.length === 0) return [];
-  const result = await client.query({
-    query: `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id, source_id FROM ${EVENTS_TABLE}
-            WHERE contact_id IN {ids:Array(String)}`,
-    query_params: { ids: [...new Set(threads.map((t) => t.contactId!))] },
-    format: 'JSONEachRow',
-  });
+  const rows = await namedRead(
+    client,
+    'events.thread-identifiers',
+    `SELECT DISTINCT source, contact_id, email, phone, billing_id, crm_id, source_id FROM ${EVENTS_TABLE}
+     WHERE contact_id IN {ids:Array(String)}`,
+    { ids: [...new Set(threads.map((t) => t.contactId!))] },
+    threadIdentifiersRow,
+  );
   const wanted = new Set(threads.map((t) => `${t.source}\u0000${t.contactId}`));
   const keys = new Set<string>();
-  type Row = { source: string; contact_id: string; email: string | null; phone: string | null; billing_id: string | null; crm_id: string | null; source_id: string | null };
-  for (const row of await result.json<Row>()) {
+  for (const row of rows) {
     if (!wanted.has(`${row.source}\u0000${row.contact_id}`)) continue;
     if (row.email !== null) keys.add(`email:${row.email}`);
     if (row.phone !== null) keys.add(`phone:${row.phone}`);

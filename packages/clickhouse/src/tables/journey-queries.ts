@@ -3,15 +3,14 @@ import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
 import { z } from 'zod';
 import { readCustomersEvents } from './events.ts';
 import { IDENTITIES_TABLE } from './identities.ts';
-import { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journeys.ts';
+import { CONTACTS_TABLE, CURRENT_ROWS, HANDOFFS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 import { namedRead } from './named-query.ts';
 
 // Reads of contacts_v2, journeys_v2 and handoffs_v2 behind the team and journey pages of the
-// metric API. Instants go in and come out as epoch milliseconds (any Date works, and the result
-// does not depend on how a server or the embedded engine prints DateTime64).
+// metric API and the alerts' digest. Instants go in and come out as epoch milliseconds (any
+// Date works, and the result does not depend on how a server or the embedded engine prints
+// DateTime64).
 
-/** Live rows of the model the tables were last fully built with (journey_model_v1). */
-const CURRENT_ROWS = `model_version = (SELECT model_version FROM ${JOURNEY_MODEL_TABLE} FINAL) AND is_deleted = 0`;
 const inPeriod = (column: string) => `toUnixTimestamp64Milli(${column}) >= {from_ms:Int64} AND toUnixTimestamp64Milli(${column}) < {to_ms:Int64}`;
 
 /**
@@ -94,27 +93,58 @@ const teamJourneyRow = z.object({
 });
 export type TeamJourneyRow = z.infer<typeof teamJourneyRow>;
 
+/**
+ * The journeys whose first contact's first team is {team:String}, starting in [from, to), with
+ * their handoffs (transfers and bounces) counted; in the order `orderBy` (of the columns
+ * selected), at most {limit:UInt32}. Rows of the model the tables were last built with, as data
+ * teams are told to read them.
+ */
+function teamJourneysSql(orderBy: string): string {
+  return `WITH team_journeys AS (
+      SELECT journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, first_silo, contacts AS contact_count, cross_silo, billing_trigger_type
+      FROM ${JOURNEYS_TABLE} FINAL
+      WHERE ${CURRENT_ROWS} AND first_team = {team:String} AND ${inPeriod('start')}
+    ),
+    journey_handoffs AS (
+      SELECT journey_id, count() AS handoff_count, countIf(cross_silo = 1) AS cross_silo_handoffs FROM ${HANDOFFS_TABLE} FINAL
+      WHERE ${CURRENT_ROWS} AND journey_id IN (SELECT journey_id FROM team_journeys)
+      GROUP BY journey_id
+    )
+    SELECT j.journey_id AS journey_id, j.customer_id AS customer_id, j.start_ms AS start_ms, j.first_silo AS first_silo, j.contact_count AS contact_count,
+           ifNull(h.handoff_count, 0) AS handoff_count, ifNull(h.cross_silo_handoffs, 0) AS cross_silo_handoffs,
+           j.cross_silo AS cross_silo, j.billing_trigger_type AS billing_trigger_type
+    FROM team_journeys AS j LEFT JOIN journey_handoffs AS h ON h.journey_id = j.journey_id
+    ORDER BY ${orderBy}
+    LIMIT {limit:UInt32}`;
+}
+
 /** Journeys whose first contact's first team is the team, starting in [from, to), worst first. */
 export async function readTeamJourneys(
   client: ClickHouseClient,
   query: TeamPeriod & { sort: 'contacts' | 'handoffs'; limit: number },
 ): Promise<TeamJourneyRow[]> {
-  const sql = `WITH team_journeys AS (
-      SELECT journey_id, customer_id, toUnixTimestamp64Milli(start) AS start_ms, contacts AS contact_count, cross_silo, billing_trigger_type
-      FROM ${JOURNEYS_TABLE} FINAL
-      WHERE ${CURRENT_ROWS} AND first_team = {team:String} AND ${inPeriod('start')}
-    ),
-    journey_handoffs AS (
-      SELECT journey_id, count() AS handoff_count FROM ${HANDOFFS_TABLE} FINAL
-      WHERE ${CURRENT_ROWS} AND journey_id IN (SELECT journey_id FROM team_journeys)
-      GROUP BY journey_id
-    )
-    SELECT j.journey_id AS journey_id, j.customer_id AS customer_id, j.start_ms AS start_ms, j.contact_count AS contact_count,
-           ifNull(h.handoff_count, 0) AS handoff_count, j.cross_silo AS cross_silo, j.billing_trigger_type AS billing_trigger_type
-    FROM team_journeys AS j LEFT JOIN journey_handoffs AS h ON h.journey_id = j.journey_id
-    ORDER BY if({sort:String} = 'handoffs', handoff_count, contact_count) DESC, start_ms, journey_id
-    LIMIT {limit:UInt32}`;
+  const sql = teamJourneysSql(`if({sort:String} = 'handoffs', handoff_count, contact_count) DESC, start_ms, journey_id`);
   return namedRead(client, 'teams.journeys', sql, { ...periodParams(query), sort: query.sort, limit: query.limit }, teamJourneyRow);
+}
+
+/** A journey to review: one of a team's worst of a period. */
+const worstJourneyRow = teamJourneyRow.extend({ first_silo: z.string(), cross_silo_handoffs: count }).transform((row) => ({
+  journey_id: row.journey_id,
+  customer_id: row.customer_id,
+  start: new Date(row.start_ms).toISOString(),
+  first_silo: row.first_silo,
+  contacts: row.contact_count,
+  handoffs: row.handoff_count,
+  cross_silo_handoffs: row.cross_silo_handoffs,
+  cross_silo: row.cross_silo,
+  billing_trigger_type: row.billing_trigger_type,
+}));
+export type WorstJourney = z.output<typeof worstJourneyRow>;
+
+/** A team's journeys that start in [from, to): most contacts first, then most handoffs, then the earliest. */
+export async function readWorstJourneys(client: ClickHouseClient, query: TeamPeriod & { limit: number }): Promise<WorstJourney[]> {
+  const sql = teamJourneysSql('contact_count DESC, handoff_count DESC, start_ms, journey_id');
+  return namedRead(client, 'alerts.worst_journeys', sql, { ...periodParams(query), limit: query.limit }, worstJourneyRow);
 }
 
 function periodParams(query: TeamPeriod): Record<string, unknown> {
@@ -246,7 +276,9 @@ export async function readStoredJourney(client: ClickHouseClient, journeyId: str
   const { contact_starts_ms: startsMs, ...journey } = found;
   // The journey's contacts start at its contact starts: found through the sort key of contacts and handoffs.
   const params = { journey_id: journeyId, starts: startsMs };
-  const starts = (column: string) => `toUnixTimestamp64Milli(${column}) IN {starts:Array(Int64)}`;
+  // A part of the journey: the newest rows at its contacts' starts that are current and of this journey.
+  const ofJourney = (from: NewestRowsFrom, select: string, orderBy: string) =>
+    newestRowsSql(from, select, `toUnixTimestamp64Milli(${from.start}) IN {starts:Array(Int64)}`, `${CURRENT_ROWS} AND journey_id = {journey_id:String}`, orderBy);
   // Its contacts, its handoffs and the customer's journeys that start later (the earliest is the
   // next one), in one query.
   const { contacts, handoffs, later } = await namedNewestRowsReads(
@@ -254,21 +286,17 @@ export async function readStoredJourney(client: ClickHouseClient, journeyId: str
     'journeys.contacts-handoffs-next',
     {
       contacts: {
-        sql: newestRowsSql(
+        sql: ofJourney(
           { table: CONTACTS_TABLE, start: 'start', key: 'event_id', version: 'computed_at', columns: 'source, contact_id, first_team, first_silo, final_team, final_silo, journey_id' },
           'event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo',
-          starts('start'),
-          `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
           'start_ms, event_id',
         ),
         row: journeyContactRow,
       },
       handoffs: {
-        sql: newestRowsSql(
+        sql: ofJourney(
           { table: HANDOFFS_TABLE, start: 'contact_start', key: 'handoff_id', version: 'computed_at', columns: 'kind, contact_event_id, at, from_team, from_silo, to_team, to_silo, cross_silo, journey_id' },
           'handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo',
-          starts('contact_start'),
-          `${CURRENT_ROWS} AND journey_id = {journey_id:String}`,
           'at_ms, handoff_id',
         ),
         row: journeyHandoffRow,

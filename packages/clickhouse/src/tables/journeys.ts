@@ -1,16 +1,40 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { crossSiloFlips, type Contact, type CustomerJourneys } from '@seamline/journeys';
+import { z } from 'zod';
 import { MERGES_TABLE } from './identities.ts';
 import { buildRollupHours, hoursOf, markRollupHoursDirty } from './rollups.ts';
-import { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
+import {
+  CONTACTS_TABLE,
+  HANDOFFS_TABLE,
+  JOURNEY_MODEL_TABLE,
+  journeyModelRow,
+  JOURNEYS_TABLE,
+  type ContactTableRow,
+  type handoffDeletionRow,
+  type HandoffTableRow,
+  type journeyDeletionRow,
+  type JourneyTableRow,
+} from './journey-tables.ts';
+import { namedInsert, namedRead } from './named-query.ts';
 import { recordTablesWrite } from './tables-state.ts';
 
-export { CONTACTS_TABLE, HANDOFFS_TABLE, JOURNEY_MODEL_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
+export {
+  CONTACTS_TABLE,
+  HANDOFFS_TABLE,
+  JOURNEY_MODEL_TABLE,
+  JOURNEYS_TABLE,
+  contactTableRow,
+  journeyTableRow,
+  handoffTableRow,
+  type ContactTableRow,
+  type JourneyTableRow,
+  type HandoffTableRow,
+} from './journey-tables.ts';
 
 export interface JourneyRows {
-  contacts: Record<string, unknown>[];
-  journeys: Record<string, unknown>[];
-  handoffs: Record<string, unknown>[];
+  contacts: ContactTableRow[];
+  journeys: JourneyTableRow[];
+  handoffs: HandoffTableRow[];
 }
 
 /**
@@ -129,30 +153,36 @@ export async function storedJourneyKeys(
 ): Promise<{ journeys: GoneRow[]; handoffs: GoneRow[] }> {
   const owners = new Set(keys.customerIds);
   if (keys.contactEventIds.length > 0) {
-    const result = await client.query({
-      query: `SELECT DISTINCT customer_id FROM ${CONTACTS_TABLE} FINAL WHERE event_id IN {ids:Array(String)}`,
-      query_params: { ids: keys.contactEventIds },
-      format: 'JSONEachRow',
-    });
-    for (const row of await result.json<{ customer_id: string }>()) owners.add(row.customer_id);
+    const rows = await namedRead(
+      client,
+      'journeys.contact-owners',
+      `SELECT DISTINCT customer_id FROM ${CONTACTS_TABLE} FINAL WHERE event_id IN {ids:Array(String)}`,
+      { ids: keys.contactEventIds },
+      z.object({ customer_id: z.string() }),
+    );
+    for (const row of rows) owners.add(row.customer_id);
   }
   if (owners.size === 0) return { journeys: [], handoffs: [] };
   // And the customers merged into them: a batch cut short after it reassigned a merged customer's
   // identifiers and contacts, but before the delete markers of its journeys, leaves journeys of a
   // customer that nothing else names any more; the merge log still does.
-  const merged = await client.query({
-    query: `SELECT DISTINCT arrayJoin(merged_customer_ids) AS id FROM ${MERGES_TABLE} WHERE customer_id IN {ids:Array(String)}`,
-    query_params: { ids: [...owners] },
-    format: 'JSONEachRow',
-  });
-  for (const row of await merged.json<{ id: string }>()) owners.add(row.id);
+  const merged = await namedRead(
+    client,
+    'journeys.merged-customers',
+    `SELECT DISTINCT arrayJoin(merged_customer_ids) AS id FROM ${MERGES_TABLE} WHERE customer_id IN {ids:Array(String)}`,
+    { ids: [...owners] },
+    z.object({ id: z.string() }),
+  );
+  for (const row of merged) owners.add(row.id);
   const read = async (table: string, key: string, start: string): Promise<GoneRow[]> => {
-    const result = await client.query({
-      query: `SELECT ${key} AS key, toUnixTimestamp64Milli(${start}) AS start_ms FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
-      query_params: { ids: [...owners] },
-      format: 'JSONEachRow',
-    });
-    return (await result.json<{ key: string; start_ms: string | number }>()).map((r) => ({ id: r.key, start: new Date(Number(r.start_ms)).toISOString() }));
+    const rows = await namedRead(
+      client,
+      `journeys.stored-keys.${table}`,
+      `SELECT ${key} AS key, toUnixTimestamp64Milli(${start}) AS start_ms FROM ${table} FINAL WHERE customer_id IN {ids:Array(String)}`,
+      { ids: [...owners] },
+      z.object({ key: z.string(), start_ms: z.coerce.number() }),
+    );
+    return rows.map((r) => ({ id: r.key, start: new Date(r.start_ms).toISOString() }));
   };
   const [journeys, handoffs] = await Promise.all([read(JOURNEYS_TABLE, 'journey_id', 'start'), read(HANDOFFS_TABLE, 'handoff_id', 'contact_start')]);
   return { journeys, handoffs };
@@ -175,15 +205,19 @@ export async function writeJourneyRows(
   computedAt: Date,
   options: { buildRollups?: boolean } = {},
 ): Promise<void> {
-  const hours = hoursOf([...rows.contacts, ...rows.journeys].map((row) => row.start as string).concat(gone.journeys.map((row) => row.start)));
+  const hours = hoursOf([...rows.contacts, ...rows.journeys].map((row) => row.start).concat(gone.journeys.map((row) => row.start)));
   await markRollupHoursDirty(client, modelVersion, hours);
   const computed_at = computedAt.toISOString();
-  const journeys = [...rows.journeys, ...gone.journeys.map(({ id, start }) => ({ journey_id: id, start, computed_at, is_deleted: 1 }))];
-  const handoffs = [...rows.handoffs, ...gone.handoffs.map(({ id, start }) => ({ handoff_id: id, contact_start: start, computed_at, is_deleted: 1 }))];
-  const insert = (table: string, values: Record<string, unknown>[]) =>
-    values.length === 0 ? Promise.resolve() : client.insert({ table, values, format: 'JSONEachRow' }).then(() => undefined);
-  await Promise.all([insert(JOURNEYS_TABLE, journeys), insert(HANDOFFS_TABLE, handoffs)]);
-  await insert(CONTACTS_TABLE, rows.contacts);
+  const journeys: (JourneyTableRow | z.input<typeof journeyDeletionRow>)[] = [
+    ...rows.journeys,
+    ...gone.journeys.map(({ id, start }) => ({ journey_id: id, start, computed_at, is_deleted: 1 as const })),
+  ];
+  const handoffs: (HandoffTableRow | z.input<typeof handoffDeletionRow>)[] = [
+    ...rows.handoffs,
+    ...gone.handoffs.map(({ id, start }) => ({ handoff_id: id, contact_start: start, computed_at, is_deleted: 1 as const })),
+  ];
+  await Promise.all([namedInsert(client, 'journeys.write-journeys', JOURNEYS_TABLE, journeys), namedInsert(client, 'journeys.write-handoffs', HANDOFFS_TABLE, handoffs)]);
+  await namedInsert(client, 'journeys.write-contacts', CONTACTS_TABLE, rows.contacts);
   if (options.buildRollups ?? true) await buildRollupHours(client, modelVersion, hours);
   await recordTablesWrite(client);
 }
@@ -197,30 +231,27 @@ export interface StoredJourneyModel {
 
 /** The model the tables were last fully built with, or undefined before the first build. */
 export async function readJourneyModel(client: ClickHouseClient): Promise<StoredJourneyModel | undefined> {
-  const result = await client.query({
-    query: `SELECT model_version, repeat_window_ms, billing_window_ms, built_at FROM ${JOURNEY_MODEL_TABLE} FINAL`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ model_version: string; repeat_window_ms: string | number; billing_window_ms: string | number; built_at: string }>();
-  return row && { modelVersion: row.model_version, repeatWindowMs: Number(row.repeat_window_ms), billingWindowMs: Number(row.billing_window_ms), builtAt: row.built_at };
+  const [row] = await namedRead(
+    client,
+    'journeys.model',
+    `SELECT model_version, repeat_window_ms, billing_window_ms, built_at FROM ${JOURNEY_MODEL_TABLE} FINAL`,
+    {},
+    journeyModelRow.omit({ org_map: true }),
+  );
+  return row && { modelVersion: row.model_version, repeatWindowMs: row.repeat_window_ms, billingWindowMs: row.billing_window_ms, builtAt: row.built_at };
 }
 
 export async function writeJourneyModel(
   client: ClickHouseClient,
   model: { modelVersion: string; repeatWindowMs: number; billingWindowMs: number; orgMap: unknown },
 ): Promise<void> {
-  await client.insert({
-    table: JOURNEY_MODEL_TABLE,
-    values: [
-      {
-        model_version: model.modelVersion,
-        repeat_window_ms: model.repeatWindowMs,
-        billing_window_ms: model.billingWindowMs,
-        org_map: JSON.stringify(model.orgMap),
-        built_at: new Date().toISOString(),
-      },
-    ],
-    format: 'JSONEachRow',
-  });
+  const row: z.infer<typeof journeyModelRow> = {
+    model_version: model.modelVersion,
+    repeat_window_ms: model.repeatWindowMs,
+    billing_window_ms: model.billingWindowMs,
+    org_map: JSON.stringify(model.orgMap),
+    built_at: new Date().toISOString(),
+  };
+  await namedInsert(client, 'journeys.write-model', JOURNEY_MODEL_TABLE, [row]);
   await recordTablesWrite(client);
 }

@@ -115,7 +115,9 @@ async function recentChanges(client: ClickHouseClient, query: MetricTableQuery, 
       changeHourMs: changeHour,
       counts: FIGURES.map((figure) => row[figure]),
     };
-    recent.set(row.hour_ms, [...(recent.get(row.hour_ms) ?? []), entry]);
+    const list = recent.get(row.hour_ms);
+    if (list) list.push(entry);
+    else recent.set(row.hour_ms, [entry]);
   }
   return { recent, read: builds.size > 0 };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
+import { CONTACTS_TABLE, JOURNEYS_TABLE, LIVE_ROWS } from './journey-tables.ts';
 
 // SPEC "Attribution and rates" over the rows of contacts_v2 and journeys_v2, at any asOf: one SQL
 // shape for every use (a question's rows, and the builds of the rollups). The rows are
@@ -86,7 +86,6 @@ export function hourRanges(name: string, hours: readonly number[], params: Recor
 /** The team and silo match the scope (an absent key matches anything). */
 export const inScope = (team: string, silo: string) =>
   `({has_team:UInt8} = 0 OR ${team} = {team:String}) AND ({has_silo:UInt8} = 0 OR ${silo} = {silo:String})`;
-const LIVE_ROWS = 'model_version = {model_version:String} AND is_deleted = 0';
 /** The instant in `column` lies in [from, to) and before asOf. */
 const startsInPeriod = (column: string) => `${ms(column)} >= {from_ms:Int64} AND ${ms(column)} < least({to_ms:Int64}, ${AS_OF})`;
 

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { CONTACTS_TABLE, JOURNEYS_TABLE } from './journey-tables.ts';
 import { creditedChanges, FIGURES, HOUR_MS, hourOf, hourRanges, ROLE } from './metric-rows.ts';
-import { namedRead } from './named-query.ts';
+import { namedCommand, namedInsert, namedRead } from './named-query.ts';
 import { recordTablesWrite } from './tables-state.ts';
 
 // metric_changes_v1, metric_rollup_v2 and metric_rollup_hours_v2 (migrations/015_change_rollups.sql):
@@ -38,15 +38,20 @@ export function hoursOf(instants: Iterable<string>): number[] {
 
 const asHour = (hourMs: number) => new Date(hourMs).toISOString().slice(0, 19).replace('T', ' ');
 
+/** A row of metric_rollup_hours_v2: which build of an hour of start is current, and whether it is dirty. */
+interface RollupHourRow {
+  model_version: string;
+  hour: string;
+  version: number;
+  dirty: 0 | 1;
+}
+const hourHeader = (modelVersion: string, hourMs: number, version: number, dirty: 0 | 1): RollupHourRow => ({ model_version: modelVersion, hour: asHour(hourMs), version, dirty });
+
 /** Before the rows of these hours change: questions read those rows until the hours are built again. */
 export async function markRollupHoursDirty(client: ClickHouseClient, modelVersion: string, hours: readonly number[]): Promise<void> {
   if (hours.length === 0) return;
   const version = nextVersion();
-  await client.insert({
-    table: ROLLUP_HOURS_TABLE,
-    values: hours.map((hour) => ({ model_version: modelVersion, hour: asHour(hour), version, dirty: 1 })),
-    format: 'JSONEachRow',
-  });
+  await namedInsert(client, 'rollups.mark-dirty', ROLLUP_HOURS_TABLE, hours.map((hour) => hourHeader(modelVersion, hour, version, 1)));
 }
 
 /**
@@ -59,11 +64,8 @@ const COMPLETE_HOUR = 0;
 
 /** Records that every hour with rows of this model has a header (call after building hoursToBuild), and a write of the tables. */
 export async function markRollupsComplete(client: ClickHouseClient, modelVersion: string): Promise<void> {
-  await client.insert({
-    table: ROLLUP_HOURS_TABLE,
-    values: [{ model_version: modelVersion, hour: asHour(COMPLETE_HOUR), version: nextVersion(), dirty: 0 }],
-    format: 'JSONEachRow',
-  });  // Readers that keep the builds in memory (rollup-entries.ts) read them again after a write.
+  await namedInsert(client, 'rollups.mark-complete', ROLLUP_HOURS_TABLE, [hourHeader(modelVersion, COMPLETE_HOUR, nextVersion(), 0)]);
+  // Readers that keep the builds in memory (rollup-entries.ts) read them again after a write.
   await recordTablesWrite(client);
 }
 
@@ -94,8 +96,10 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
       ARRAY JOIN arrayFilter(c -> c.1 > 0, [(change_from, toInt64(1)), (change_to, toInt64(-1))]) AS change`;
     // Changes that leave every figure as it was (a stretch ending where an equal one begins) are left out.
     const summed = FIGURES.map((figure) => `sum(toInt64(credited_${figure}) * sign) AS ${figure}`).join(', ');
-    await client.command({
-      query: `/* seamline:rollups.build-changes */ INSERT INTO ${CHANGES_TABLE}
+    await namedCommand(
+      client,
+      'rollups.build-changes',
+      `INSERT INTO ${CHANGES_TABLE}
         (model_version, hour, change_at, role, ${PAIR}, ${FIGURES.join(', ')}, version)
         SELECT {model_version:String}, toDateTime(intDiv(row_hour_ms, 1000), 'UTC'), fromUnixTimestamp64Milli(change_ms, 'UTC'), role, key_team, key_silo,
           from_team, from_silo, to_team, to_silo, ${FIGURES.join(', ')}, {version:UInt64}
@@ -104,29 +108,26 @@ export async function buildRollupHours(client: ClickHouseClient, modelVersion: s
           FROM (${changes})
           GROUP BY row_hour_ms, change_ms, role, key_team, key_silo, from_team, from_silo, to_team, to_silo)
         WHERE ${FIGURES.map((figure) => `${figure} != 0`).join(' OR ')}`,
-      query_params: params,
+      params,
       // Each key is written once per build: nothing to merge while inserting.
-      clickhouse_settings: { optimize_on_insert: 0 },
-    });
+      { optimize_on_insert: 0 },
+    );
     // Entries per hour of change, kept also where the changes sum to nothing: an entry says the
     // hour of change has changes to read for an asOf inside it.
-    await client.command({
-      query: `/* seamline:rollups.build-entries */ INSERT INTO ${ROLLUP_TABLE}
+    await namedCommand(
+      client,
+      'rollups.build-entries',
+      `INSERT INTO ${ROLLUP_TABLE}
         (model_version, hour, change_hour, role, ${PAIR}, ${FIGURES.join(', ')}, version)
         SELECT model_version, hour, toStartOfHour(change_at), role, ${PAIR}, ${FIGURES.map((figure) => `sum(${figure})`).join(', ')}, version
         FROM ${CHANGES_TABLE}
         WHERE model_version = {model_version:String} AND hour IN (SELECT toDateTime(intDiv(h, 1000), 'UTC') FROM (SELECT arrayJoin({hours:Array(Int64)}) AS h))
           AND version = {version:UInt64}
         GROUP BY model_version, hour, toStartOfHour(change_at), role, ${PAIR}, version`,
-      query_params: params,
-      // Each key is written once per build: nothing to merge while inserting.
-      clickhouse_settings: { optimize_on_insert: 0 },
-    });
-    await client.insert({
-      table: ROLLUP_HOURS_TABLE,
-      values: chunk.map((hour) => ({ model_version: modelVersion, hour: asHour(hour), version, dirty: 0 })),
-      format: 'JSONEachRow',
-    });
+      params,
+      { optimize_on_insert: 0 },
+    );
+    await namedInsert(client, 'rollups.mark-built', ROLLUP_HOURS_TABLE, chunk.map((hour) => hourHeader(modelVersion, hour, version, 0)));
   }
 }
 

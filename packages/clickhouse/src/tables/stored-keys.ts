@@ -1,10 +1,16 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
 import { EVENTS_TABLE } from './events.ts';
 import { IDENTITIES_TABLE } from './identities.ts';
+import { namedRead } from './named-query.ts';
 
 export type StoredKeyKind = 'event' | 'identifier' | 'thread';
 
 const PAGE = 500_000;
+
+// Pages of many narrow rows: as arrays (JSONCompactEachRow), cheaper to encode and parse than objects.
+const eventKeysRow = z.tuple([z.string(), z.string().nullable()]);
+const identifierRow = z.tuple([z.string()]);
 
 /**
  * Every event id, ticket or call id and identifier stored, page by page along each table's sort
@@ -14,12 +20,14 @@ const PAGE = 500_000;
 export async function streamStoredKeys(client: ClickHouseClient, onKey: (kind: StoredKeyKind, value: string) => void): Promise<void> {
   let after = '';
   for (;;) {
-    const result = await client.query({
-      query: `SELECT id, contact_id FROM ${EVENTS_TABLE} WHERE id > {after:String} ORDER BY id LIMIT ${PAGE}`,
-      query_params: { after },
-      format: 'JSONCompactEachRow',
-    });
-    const rows = await result.json<[string, string | null]>();
+    const rows = await namedRead(
+      client,
+      'stored-keys.events',
+      `SELECT id, contact_id FROM ${EVENTS_TABLE} WHERE id > {after:String} ORDER BY id LIMIT ${PAGE}`,
+      { after },
+      eventKeysRow,
+      'JSONCompactEachRow',
+    );
     for (const [id, contactId] of rows) {
       onKey('event', id);
       if (contactId !== null) onKey('thread', contactId);
@@ -29,12 +37,14 @@ export async function streamStoredKeys(client: ClickHouseClient, onKey: (kind: S
   }
   after = '';
   for (;;) {
-    const result = await client.query({
-      query: `SELECT identifier FROM ${IDENTITIES_TABLE} WHERE identifier > {after:String} ORDER BY identifier LIMIT ${PAGE}`,
-      query_params: { after },
-      format: 'JSONCompactEachRow',
-    });
-    const rows = await result.json<[string]>();
+    const rows = await namedRead(
+      client,
+      'stored-keys.identifiers',
+      `SELECT identifier FROM ${IDENTITIES_TABLE} WHERE identifier > {after:String} ORDER BY identifier LIMIT ${PAGE}`,
+      { after },
+      identifierRow,
+      'JSONCompactEachRow',
+    );
     for (const [identifier] of rows) onKey('identifier', identifier);
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]![0];
