@@ -1,8 +1,9 @@
 import type { Leg } from './contacts.ts';
+import { isBounce, isCrossSilo } from './definitions.ts';
 import type { Contact } from './model.ts';
 
 // How a model computed from every event (asOf far in the future) reads at an earlier asOf, so
-// that stored rows answer for any asOf. SPEC counts only events with occurredAt < asOf, while
+// that stored rows answer for any asOf. The figures count only events with occurredAt < asOf, while
 // customers are stitched over all events; so as of an earlier asOf:
 // - a customer's contacts are those that start before asOf (a prefix in (start, id) order), and
 //   each keeps its first team and whether it is a repeat (both depend on earlier contacts only);
@@ -21,7 +22,7 @@ export function legsAsOf(legs: readonly Leg[], asOf: string): Leg[] {
   return legs.filter((leg) => leg.at < asOf);
 }
 
-/** SPEC "First-contact resolution" at asOf, for a contact that starts before asOf. */
+/** docs/metrics.md "First-contact resolution" at asOf, for a contact that starts before asOf. */
 export function resolvedAsOf(contact: Pick<Contact, 'resolvedAtFirstContact'>, nextStart: string | null, asOf: string): boolean {
   return contact.resolvedAtFirstContact || nextStart === null || nextStart >= asOf;
 }
@@ -32,9 +33,9 @@ function crossSiloAt(contacts: readonly Contact[], asOf: string): boolean {
   for (const contact of contacts) {
     if (contact.start >= asOf) break;
     const legs = legsAsOf(contact.legs, asOf);
-    for (let i = 1; i < legs.length; i++) if (legs[i]!.silo !== legs[i - 1]!.silo) return true;
+    for (let i = 1; i < legs.length; i++) if (isCrossSilo(legs[i - 1]!, legs[i]!)) return true;
     const from = previous?.[previous.length - 1];
-    if (from && from.team !== contact.firstTeam && from.silo !== contact.firstSilo) return true;
+    if (from && isBounce(true, from.team, contact.firstTeam) && isCrossSilo(from, { silo: contact.firstSilo })) return true;
     previous = legs;
   }
   return false;

@@ -1,9 +1,10 @@
 import type { CanonicalEvent } from '@seamline/schemas';
+import { triggersJourney } from './definitions.ts';
 import type { BillingTrigger } from './model.ts';
 
 /**
- * SPEC "Billing-triggered journey": for each journey start s (ascending), the latest billing
- * event b with s in (b, b + B], or null. The interval is open at b: billing at the very instant
+ * docs/metrics.md "Billing-triggered journey": for each journey start s (ascending), the latest
+ * billing event b that triggers it (s in (b, b + B]), or null. The interval is open at b: billing at the very instant
  * a contact starts cannot have caused it. Among billing events at one instant the last in
  * (occurredAt, id) order is the latest.
  */
@@ -19,7 +20,7 @@ export function billingTriggers(
     const start = Date.parse(startIso);
     while (before < billingTimes.length && billingTimes[before]! < start) before++;
     const latest = orderedBillingEvents[before - 1];
-    const inWindow = latest !== undefined && billingTimes[before - 1]! >= start - billingWindowMs;
+    const inWindow = latest !== undefined && triggersJourney(billingTimes[before - 1]!, start, billingWindowMs);
     triggers.push(inWindow ? { eventId: latest.id, type: latest.type, at: latest.occurredAt } : null);
   }
   return triggers;

@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '@seamline/schemas';
-import { isContactStart, isLegMove, ThreadMap } from './events.ts';
+import { isContactStart, isLegMove, startsNewLeg } from './definitions.ts';
+import { ThreadMap } from './events.ts';
 import { attributeQueue, type OrgMap } from './org-map.ts';
 
 /** One queue a contact passed through, attributed with the org map in force. */
@@ -18,14 +19,14 @@ export interface ContactLegs {
   legs: Leg[];
 }
 
-/** A change of team between two consecutive legs (SPEC "Transfer"). */
+/** A change of team between two consecutive legs (docs/metrics.md "Transfer"). */
 export interface LegChange {
   from: Leg;
   to: Leg;
 }
 
 /**
- * SPEC "Contact" and "Legs of a contact", for one customer's events in (occurredAt, id) order,
+ * docs/metrics.md "Contact" and "Legs of a contact", for one customer's events in (occurredAt, id) order,
  * already cut at asOf. A reassign or transfer extends the latest earlier contact start of the
  * same (source, contactId); a later start of that ticket or call (a reopen) takes over from
  * there. Moves with no earlier start are not part of any contact and are ignored.
@@ -48,7 +49,7 @@ export function collectContactLegs(orderedEvents: readonly CanonicalEvent[], org
 
 /** Consecutive legs of one team collapse into the first of them: moving within a team is no handoff. */
 function addLeg(legs: Leg[], leg: Leg): void {
-  if (legs[legs.length - 1]?.team !== leg.team) legs.push(leg);
+  if (startsNewLeg(legs[legs.length - 1]?.team, leg.team)) legs.push(leg);
 }
 
 function legOf(event: CanonicalEvent, orgMap: OrgMap): Leg {

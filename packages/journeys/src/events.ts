@@ -1,25 +1,6 @@
-import type { CanonicalEvent, EventType } from '@seamline/schemas';
+import type { CanonicalEvent } from '@seamline/schemas';
 
-const CONTACT_START_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  'ticket.created',
-  'ticket.reopened',
-  'call.started',
-]);
-const LEG_MOVE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['ticket.reassigned', 'call.transferred']);
-
-/** SPEC "Contact": an inbound ticket.created, ticket.reopened or call.started. */
-export function isContactStart(event: CanonicalEvent): boolean {
-  return event.direction === 'inbound' && CONTACT_START_TYPES.has(event.type);
-}
-
-/** A move of the work to another queue: a new leg of the contact it belongs to. */
-export function isLegMove(event: CanonicalEvent): boolean {
-  return LEG_MOVE_TYPES.has(event.type);
-}
-
-export function isBillingEvent(event: CanonicalEvent): boolean {
-  return event.type.startsWith('billing.');
-}
+export { isBillingEvent, isContactStart, isLegMove } from './definitions.ts';
 
 /**
  * Values per ticket or call, the (source, contactId) an event is about: two systems may both

@@ -1,5 +1,6 @@
 // @seamline/journeys: the pure domain of Seamline. Events in, customers, contacts, journeys,
-// handoffs and SPEC's metrics out. No I/O except reading the org map file.
+// handoffs and the metrics of docs/metrics.md out; definitions.ts holds every rule behind them.
+// No I/O except reading the org map file.
 export {
   attributeQueue,
   loadOrgMap,
@@ -51,7 +52,6 @@ export {
   computeTeams,
   computeTransitions,
   byCodeUnit,
-  ratio,
   summarizeJourneys,
   summarizeTeams,
   summarizeTransitions,
@@ -72,3 +72,27 @@ export {
 } from './summary-schema.ts';
 export { journeyModelVersion } from './model-version.ts';
 export { crossSiloFlips, legsAsOf, resolvedAsOf } from './as-of.ts';
+export {
+  COUNT_NAMES,
+  COUNTED,
+  CREDITED_TEAM,
+  creditedPlacement,
+  figuresOf,
+  isBounce,
+  isCrossSilo,
+  isMature,
+  isRepeat,
+  isResolvedAtFirstContact,
+  maturityMs,
+  NO_COUNTS,
+  opensJourney,
+  ratio,
+  RATES,
+  startsNewLeg,
+  triggersJourney,
+  type CountName,
+  type CountedUnit,
+  type Counts,
+  type Figures,
+  type Placement,
+} from './definitions.ts';

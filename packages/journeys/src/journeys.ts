@@ -2,14 +2,14 @@ import type { CanonicalEvent } from '@seamline/schemas';
 import { billingTriggers } from './billing-trigger.ts';
 import { collectContactLegs, legChanges, type ContactLegs } from './contacts.ts';
 import { groupEventsByCustomer } from './customer-events.ts';
-import { isBillingEvent, orderEvents } from './events.ts';
+import { DEFAULT_BILLING_WINDOW_MS, DEFAULT_REPEAT_WINDOW_MS, isBillingEvent, isBounce, isCrossSilo, isMature, isRepeat, isResolvedAtFirstContact, opensJourney } from './definitions.ts';
+import { orderEvents } from './events.ts';
 import { linkIdentities } from './identity-graph.ts';
 import { stableId } from './ids.ts';
 import type { Contact, CustomerJourneys, Handoff, Journey, JourneyModel, JourneyOptions } from './model.ts';
 import type { OrgMap } from './org-map.ts';
 
-export const DEFAULT_REPEAT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
-export const DEFAULT_BILLING_WINDOW_MS = 72 * 60 * 60 * 1000;
+export { DEFAULT_BILLING_WINDOW_MS, DEFAULT_REPEAT_WINDOW_MS } from './definitions.ts';
 
 /**
  * Every customer's contacts and journeys. Identity is stitched over all events (also those at
@@ -68,7 +68,7 @@ function journeysOfOrderedEvents(
   return { customerId, contacts, journeys };
 }
 
-/** Repeat, FCR and maturity per SPEC; journeys open at every contact that is not a repeat. */
+/** Repeat, FCR and maturity (docs/metrics.md); a journey opens at every contact that is not a repeat. */
 function toContacts(customerId: string, contactLegs: readonly ContactLegs[], options: JourneyOptions): Contact[] {
   const window = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
   const asOfMs = options.asOf.getTime();
@@ -79,8 +79,8 @@ function toContacts(customerId: string, contactLegs: readonly ContactLegs[], opt
     const start = starts[i]!;
     const previous = contacts[i - 1];
     const next = starts[i + 1];
-    const repeat = previous !== undefined && starts[i - 1]! >= start - window;
-    if (!repeat) journeyId = stableId('jrn', event.id);
+    const repeat = isRepeat(starts[i - 1], start, window);
+    if (opensJourney(repeat)) journeyId = stableId('jrn', event.id);
     const first = legs[0]!;
     const final = legs[legs.length - 1]!;
     const contact: Contact = {
@@ -100,11 +100,11 @@ function toContacts(customerId: string, contactLegs: readonly ContactLegs[], opt
       finalSilo: final.silo,
       handoffs: [],
       repeat,
-      resolvedAtFirstContact: next === undefined || next > start + window,
-      mature: start + window <= asOfMs,
+      resolvedAtFirstContact: isResolvedAtFirstContact(start, next, window),
+      mature: isMature(start, window, asOfMs),
     };
     for (const { from, to } of legChanges(legs)) contact.handoffs.push(handoff(contact, 'transfer', to.at, from, to));
-    if (previous && repeat && previous.finalTeam !== contact.firstTeam) {
+    if (previous && isBounce(repeat, previous.finalTeam, contact.firstTeam)) {
       const from = { team: previous.finalTeam, silo: previous.finalSilo };
       contact.handoffs.push(handoff(contact, 'bounce', contact.start, from, first));
     }
@@ -130,7 +130,7 @@ function handoff(
     fromSilo: from.silo,
     toTeam: to.team,
     toSilo: to.silo,
-    crossSilo: from.silo !== to.silo,
+    crossSilo: isCrossSilo(from, to),
   };
 }
 
@@ -138,7 +138,7 @@ function toJourneys(contacts: readonly Contact[]): Journey[] {
   const journeys: Journey[] = [];
   for (const contact of contacts) {
     let journey = journeys[journeys.length - 1];
-    if (!contact.repeat || journey === undefined) {
+    if (opensJourney(contact.repeat) || journey === undefined) {
       journey = {
         journeyId: contact.journeyId,
         customerId: contact.customerId,

@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '@seamline/schemas';
+import { creditedPlacement, figuresOf, NO_COUNTS, type Counts, type CountedUnit } from './definitions.ts';
 import { buildJourneys } from './journeys.ts';
 import type { Handoff, JourneyModel, JourneyOptions } from './model.ts';
 import type { OrgMap } from './org-map.ts';
@@ -16,44 +17,27 @@ export type MetricParams = Period & JourneyOptions;
 
 /** What one attribution key (the whole scope, or one team) is credited with. */
 interface Tally {
-  contacts: number;
-  repeatContacts: number;
-  matureContacts: number;
-  fcrContacts: number;
-  journeys: number;
-  journeyContacts: number;
-  crossSiloJourneys: number;
-  billingTriggeredJourneys: number;
+  counts: Counts;
   handoffs: Handoff[];
   /** Silos the key's team was seen in; one, unless the org map puts a team in two silos. */
   silos: Set<string>;
 }
 
-const emptyTally = (): Tally => ({
-  contacts: 0,
-  repeatContacts: 0,
-  matureContacts: 0,
-  fcrContacts: 0,
-  journeys: 0,
-  journeyContacts: 0,
-  crossSiloJourneys: 0,
-  billingTriggeredJourneys: 0,
-  handoffs: [],
-  silos: new Set(),
-});
+const emptyTally = (): Tally => ({ counts: { ...NO_COUNTS }, handoffs: [], silos: new Set() });
 
 type AttributionKey = (team: string, silo: string) => string | undefined;
 
 /**
- * SPEC "Attribution and rates", in one pass: contacts, repeats and their handoffs go to the
- * first team; mature contacts and FCR to the final team; journeys to the first team of their
- * first contact. `keyOf` says which tally a team and silo count in (undefined: out of scope).
+ * docs/metrics.md "Attribution and rates", in one pass: each contact, mature contact and journey
+ * that starts in the period is credited to the team CREDITED_TEAM names for it, with the counts
+ * COUNTED gives it. `keyOf` says which tally a team and silo count in (undefined: out of scope).
  */
 function tally(model: JourneyModel, period: Period, keyOf: AttributionKey): Map<string, Tally> {
   const from = period.from.toISOString();
   const to = period.to.toISOString();
   const tallies = new Map<string, Tally>();
-  const tallyFor = (team: string, silo: string): Tally | undefined => {
+  const tallyFor = (unit: CountedUnit, row: Parameters<typeof creditedPlacement>[1]): Tally | undefined => {
+    const { team, silo } = creditedPlacement(unit, row);
     const key = keyOf(team, silo);
     if (key === undefined) return undefined;
     let found = tallies.get(key);
@@ -64,27 +48,34 @@ function tally(model: JourneyModel, period: Period, keyOf: AttributionKey): Map<
   for (const customer of model.customers) {
     for (const contact of customer.contacts) {
       if (contact.start < from || contact.start >= to) continue;
-      const byFirst = tallyFor(contact.firstTeam, contact.firstSilo);
-      if (byFirst) {
-        byFirst.contacts++;
-        if (contact.repeat) byFirst.repeatContacts++;
-        byFirst.handoffs.push(...contact.handoffs);
+      const byContact = tallyFor('contact', contact);
+      if (byContact) {
+        const { counts } = byContact;
+        counts.contacts++;
+        if (contact.repeat) counts.repeatContacts++;
+        for (const handoff of contact.handoffs) {
+          const [all, crossSilo] = handoff.kind === 'transfer' ? (['transfers', 'crossSiloTransfers'] as const) : (['bounces', 'crossSiloBounces'] as const);
+          counts[all]++;
+          if (handoff.crossSilo) counts[crossSilo]++;
+        }
+        byContact.handoffs.push(...contact.handoffs);
       }
       if (!contact.mature) continue;
-      const byFinal = tallyFor(contact.finalTeam, contact.finalSilo);
-      if (byFinal) {
-        byFinal.matureContacts++;
-        if (contact.resolvedAtFirstContact) byFinal.fcrContacts++;
+      const byMature = tallyFor('matureContact', contact);
+      if (byMature) {
+        byMature.counts.matureContacts++;
+        if (contact.resolvedAtFirstContact) byMature.counts.fcrContacts++;
       }
     }
     for (const journey of customer.journeys) {
       if (journey.start < from || journey.start >= to) continue;
-      const byFirst = tallyFor(journey.firstTeam, journey.firstSilo);
-      if (!byFirst) continue;
-      byFirst.journeys++;
-      byFirst.journeyContacts += journey.contactEventIds.length;
-      if (journey.crossSilo) byFirst.crossSiloJourneys++;
-      if (journey.billingTrigger) byFirst.billingTriggeredJourneys++;
+      const byJourney = tallyFor('journey', journey);
+      if (!byJourney) continue;
+      const { counts } = byJourney;
+      counts.journeys++;
+      counts.journeyContacts += journey.contactEventIds.length;
+      if (journey.crossSilo) counts.crossSiloJourneys++;
+      if (journey.billingTrigger) counts.billingTriggeredJourneys++;
     }
   }
   return tallies;
@@ -93,39 +84,17 @@ function tally(model: JourneyModel, period: Period, keyOf: AttributionKey): Map<
 const inScope = (scope: Scope, team: string, silo: string): boolean =>
   (scope.team === undefined || scope.team === team) && (scope.silo === undefined || scope.silo === silo);
 
-/** A rate or mean rounded to 6 decimals; null, never NaN, when nothing is counted below it. */
-export function ratio(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : Math.round((numerator / denominator) * 1e6) / 1e6;
-}
-
 function toSummary(model: JourneyModel, period: Period, scope: Scope, t: Tally): Summary {
-  const transfers = t.handoffs.filter((h) => h.kind === 'transfer');
-  const bounces = t.handoffs.filter((h) => h.kind === 'bounce');
   return {
     from: period.from.toISOString(),
     to: period.to.toISOString(),
     asOf: model.asOf,
     scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
-    contacts: t.contacts,
-    repeatContacts: t.repeatContacts,
-    repeatRate: ratio(t.repeatContacts, t.contacts),
-    matureContacts: t.matureContacts,
-    fcrContacts: t.fcrContacts,
-    fcrRate: ratio(t.fcrContacts, t.matureContacts),
-    journeys: t.journeys,
-    contactsPerJourney: ratio(t.journeyContacts, t.journeys),
-    crossSiloJourneys: t.crossSiloJourneys,
-    crossSiloJourneyRate: ratio(t.crossSiloJourneys, t.journeys),
-    billingTriggeredJourneys: t.billingTriggeredJourneys,
-    billingTriggeredRate: ratio(t.billingTriggeredJourneys, t.journeys),
-    transfers: transfers.length,
-    crossSiloTransfers: transfers.filter((h) => h.crossSilo).length,
-    bounces: bounces.length,
-    crossSiloBounces: bounces.filter((h) => h.crossSilo).length,
+    ...figuresOf(t.counts),
   };
 }
 
-/** The SPEC summary of a model already built (one model serves several periods and scopes). */
+/** The summary of a model already built (one model serves several periods and scopes). */
 export function summarizeJourneys(model: JourneyModel, period: Period): Summary {
   const scope = period.scope ?? {};
   const tallies = tally(model, period, (team, silo) => (inScope(scope, team, silo) ? 'scope' : undefined));

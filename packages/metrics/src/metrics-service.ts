@@ -6,6 +6,7 @@ import {
   computeTeams,
   computeTransitions,
   journeyModelVersion,
+  type Figures,
   type MetricParams,
   summarizeJourneys,
   type OrgMap,
@@ -15,7 +16,7 @@ import {
 } from '@seamline/journeys';
 import type { Logger } from '@seamline/log';
 import type { MetricQuery } from './metric-query.ts';
-import { figuresOf, summaryFromTables, teamsFromTables, transitionsFromTables, type Figures, type TableMetricParams } from './table-metrics.ts';
+import { figuresOfTallied, summaryFromTables, teamsFromTables, transitionsFromTables, type TableMetricParams } from './table-metrics.ts';
 import { createAnswerCache, stateKey } from './answer-cache.ts';
 import { readStoredState, verdictOf, type StoredState } from './freshness.ts';
 
@@ -40,7 +41,7 @@ type FromEvents<T> = (events: StoredEvents, orgMap: OrgMap, params: MetricParams
 export type SourceReport = (source: MetricSource) => void;
 
 /**
- * Computes SPEC's figures with the org map in force, so a changed map re-attributes history.
+ * Computes the figures of docs/metrics.md with the org map in force, so a changed map re-attributes history.
  * One place for the CLI and the API, so both print the same JSON. Each request reads the
  * stitched tables, at any asOf, when they were built with this org map and these windows; until
  * the stitcher has rebuilt them after a change, it rebuilds the journeys from all events: same
@@ -132,7 +133,7 @@ export function createMetricsService(
         `trend:${starts.map((start) => start.getTime()).join(',')}`,
         period,
         now,
-        async (tables, p, read) => (await readMetricTrend(tables, { ...p, starts }, read)).map(figuresOf),
+        async (tables, p, read) => (await readMetricTrend(tables, { ...p, starts }, read)).map(figuresOfTallied),
         (events, map, p) => {
           const model = buildJourneys(events, map, p);
           return intervals.map((interval) => {

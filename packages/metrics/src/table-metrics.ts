@@ -1,9 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricReadOptions, type MetricTableQuery, type TalliedCounts, type TransitionCount } from '@seamline/clickhouse';
-import type { Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
-import { byCodeUnit, ratio } from '@seamline/journeys';
+import { countsOf, NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricReadOptions, type MetricTableQuery, type TalliedCounts, type TransitionCount } from '@seamline/clickhouse';
+import type { Figures, Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
+import { byCodeUnit, figuresOf } from '@seamline/journeys';
 
-// SPEC's figures aggregated in ClickHouse over the stitched contacts_v2 and journeys_v2,
+// The figures of docs/metrics.md aggregated in ClickHouse over the stitched contacts_v2 and journeys_v2,
 // instead of rebuilding the journey model from every event. The rows are computed from all
 // stored events and hold what an earlier asOf needs, so the figures equal summarizeJourneys /
 // summarizeTeams / summarizeTransitions of @seamline/journeys at any asOf, for rows of the model
@@ -11,7 +11,7 @@ import { byCodeUnit, ratio } from '@seamline/journeys';
 
 export type TableMetricParams = MetricTableQuery;
 
-/** The summary of the period and scope (SPEC "Contract"). */
+/** The summary of the period and scope. */
 export async function summaryFromTables(client: ClickHouseClient, params: TableMetricParams, options: MetricReadOptions = {}): Promise<Summary> {
   const [tally] = await readMetricTallies(client, params, false, options);
   return toSummary(params, params.scope ?? {}, tally ?? NO_COUNTS);
@@ -56,29 +56,9 @@ function countPairs(rows: readonly TransitionCount[], pairOf: (row: TransitionCo
   return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
 }
 
-/** SPEC's summary figures, without the period and scope they are for. */
-export type Figures = Omit<Summary, 'from' | 'to' | 'asOf' | 'scope'>;
-
-/** SPEC's summary figures from tallied counts: the rates as the journey model rounds them. */
-export function figuresOf(t: TalliedCounts): Figures {
-  return {
-    contacts: t.contacts,
-    repeatContacts: t.repeat_contacts,
-    repeatRate: ratio(t.repeat_contacts, t.contacts),
-    matureContacts: t.mature_contacts,
-    fcrContacts: t.fcr_contacts,
-    fcrRate: ratio(t.fcr_contacts, t.mature_contacts),
-    journeys: t.journeys,
-    contactsPerJourney: ratio(t.journey_contacts, t.journeys),
-    crossSiloJourneys: t.cross_silo_journeys,
-    crossSiloJourneyRate: ratio(t.cross_silo_journeys, t.journeys),
-    billingTriggeredJourneys: t.billing_triggered_journeys,
-    billingTriggeredRate: ratio(t.billing_triggered_journeys, t.journeys),
-    transfers: t.transfers,
-    crossSiloTransfers: t.cross_silo_transfers,
-    bounces: t.bounces,
-    crossSiloBounces: t.cross_silo_bounces,
-  };
+/** The summary's figures from the counts tallied in ClickHouse. */
+export function figuresOfTallied(t: TalliedCounts): Figures {
+  return figuresOf(countsOf(t));
 }
 
 function toSummary(params: TableMetricParams, scope: Scope, t: TalliedCounts): Summary {
@@ -87,6 +67,6 @@ function toSummary(params: TableMetricParams, scope: Scope, t: TalliedCounts): S
     to: params.to.toISOString(),
     asOf: params.asOf.toISOString(),
     scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
-    ...figuresOf(t),
+    ...figuresOfTallied(t),
   };
 }

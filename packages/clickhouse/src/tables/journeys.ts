@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { crossSiloFlips, type Contact, type CustomerJourneys } from '@seamline/journeys';
+import { crossSiloFlips, maturityMs, type Contact, type CustomerJourneys } from '@seamline/journeys';
 import { z } from 'zod';
 import { MERGES_TABLE } from './identities.ts';
 import { buildRollupHours, hoursOf, markRollupHoursDirty } from './rollups.ts';
@@ -76,7 +76,7 @@ export function journeyRows(customers: readonly CustomerJourneys[], modelVersion
         channel: contact.channel,
         reason: contact.reason,
         start: contact.start,
-        mature_at: new Date(Date.parse(contact.start) + repeatWindowMs).toISOString(),
+        mature_at: new Date(maturityMs(Date.parse(contact.start), repeatWindowMs)).toISOString(),
         first_team: contact.firstTeam,
         first_silo: contact.firstSilo,
         final_team: contact.finalTeam,

@@ -6,7 +6,7 @@ import { namedRead } from './named-query.ts';
 import { rollupsFromTables, type HourEntries, type RollupEntry, type RollupReader } from './rollup-entries.ts';
 import { readChangesUntil, readNextRolledChange, readRollupHours, type RollupHours } from './rollups.ts';
 
-export { NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
+export { countsOf, NO_COUNTS, talliedCountsSchema, type TalliedCounts } from './metric-rows.ts';
 
 // A question's figures: whole hours of start of its period from the rollups of changes, the rest
 // from the rows (metric-rows.ts). A built hour's figures at asOf are the sum of its rows' changes at

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { COUNT_NAMES, CREDITED_TEAM, type CountName, type CountedUnit, type Counts } from '@seamline/journeys';
 import { CONTACTS_TABLE, JOURNEYS_TABLE, LIVE_ROWS } from './journey-tables.ts';
 
-// SPEC "Attribution and rates" over the rows of contacts_v2 and journeys_v2, at any asOf: one SQL
+// docs/metrics.md "Attribution and rates" over the rows of contacts_v2 and journeys_v2, at any asOf: one SQL
 // shape for every use (a question's rows, and the builds of the rollups). The rows are
 // computed from every stored event; each holds what an earlier asOf needs (see
 // migrations/011_as_of_tables.sql and as-of.ts of @seamline/journeys), so each credited figure
@@ -19,25 +20,22 @@ import { CONTACTS_TABLE, JOURNEYS_TABLE, LIVE_ROWS } from './journey-tables.ts';
 
 const count = z.coerce.number().int().nonnegative();
 
-/** The counts behind SPEC's summary figures, as the queries name them. */
-export const talliedCountsSchema = z.object({
-  contacts: count,
-  repeat_contacts: count,
-  transfers: count,
-  cross_silo_transfers: count,
-  mature_contacts: count,
-  fcr_contacts: count,
-  journeys: count,
-  journey_contacts: count,
-  cross_silo_journeys: count,
-  billing_triggered_journeys: count,
-  bounces: count,
-  cross_silo_bounces: count,
-});
+/** A count's column: its name in snake case (repeatContacts: repeat_contacts). */
+type Column<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Column<T>}` : S;
+export type Figure = Column<CountName>;
+const columnOf = <S extends CountName>(name: S) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as Column<S>;
+/** The columns of the counts, in the order of COUNT_NAMES (the order of the rollup tables' columns). */
+export const FIGURES: readonly Figure[] = COUNT_NAMES.map(columnOf);
+
+/** The counts behind the summary's figures, as the queries name them. */
+export const talliedCountsSchema = z.object(Object.fromEntries(FIGURES.map((figure) => [figure, count])) as Record<Figure, typeof count>);
 export type TalliedCounts = z.infer<typeof talliedCountsSchema>;
-export type Figure = keyof TalliedCounts;
-export const FIGURES = Object.keys(talliedCountsSchema.shape) as Figure[];
 export const NO_COUNTS: TalliedCounts = talliedCountsSchema.parse(Object.fromEntries(FIGURES.map((figure) => [figure, 0])));
+
+/** The counts of @seamline/journeys from the tallied columns. */
+export function countsOf(tallied: Readonly<TalliedCounts>): Counts {
+  return Object.fromEntries(COUNT_NAMES.map((name, i) => [name, tallied[FIGURES[i]!]])) as Counts;
+}
 
 /** What a row is credited as (metric_changes_v1.role). */
 export const ROLE = { contact: 1, mature: 2, journey: 3, handoff: 4 } as const;
@@ -106,10 +104,12 @@ const BOUNCE = 'is_repeat = 1 AND previous_legs_now > 0 AND previous_legs_team[p
 
 interface Branch {
   role: number;
+  /** What the branch's rows count: it decides the team they are credited to (CREDITED_TEAM). */
+  unit: CountedUnit;
   table: string;
   /** The instants the row's credit changes at (see changesOf). */
   changes: string;
-  /** Team and silo the row is credited to (and scoped by). */
+  /** Team and silo the row is credited to (and scoped by): the unit's credited team. */
   team: string;
   silo: string;
   credited: Partial<Record<Figure, string>>;
@@ -121,15 +121,33 @@ interface Branch {
   arrayJoin?: string;
 }
 
+/**
+ * The columns of the team a unit is credited to (CREDITED_TEAM): a row's first team, or its
+ * final team at asOf, the team of its last leg before asOf (legs_now, which such a branch selects).
+ */
+const CREDITED_COLUMNS = {
+  firstTeam: { team: 'first_team', silo: 'first_silo' },
+  finalTeam: { team: 'legs_team[legs_now]', silo: 'legs_silo[legs_now]' },
+} as const;
+
 /** The branches, crediting each row as of the instant (epoch ms) `asOf` evaluates to. */
-const branchesAt = (asOf: string): Branch[] => [
+const branchesAt = (asOf: string): Branch[] => branchDefinitions(asOf).map((b) => ({ ...b, ...CREDITED_COLUMNS[CREDITED_TEAM[b.unit]] }));
+
+/**
+ * Each branch's unit and the counts it credits, for a check that every count is credited only by
+ * branches of the unit COUNTED gives it (a handoff branch credits one transfer per pair).
+ */
+export function branchCredits(): { role: number; unit: CountedUnit; counts: CountName[] }[] {
+  return branchDefinitions(AS_OF).map((b) => ({ role: b.role, unit: b.unit, counts: COUNT_NAMES.filter((name, i) => b.credited[FIGURES[i]!] !== undefined) }));
+}
+
+const branchDefinitions = (asOf: string): Omit<Branch, 'team' | 'silo'>[] => [
   {
     // contacts that start in the period, by first team, with their transfers and the bounce into them
     role: ROLE.contact,
+    unit: 'contact',
     table: CONTACTS_TABLE,
     changes: changesOf(after('legs_at'), after('previous_legs_at')),
-    team: 'first_team',
-    silo: 'first_silo',
     credited: {
       contacts: '1',
       repeat_contacts: 'is_repeat',
@@ -143,10 +161,9 @@ const branchesAt = (asOf: string): Branch[] => [
   {
     // mature contacts that start in the period, by their final team at asOf
     role: ROLE.mature,
+    unit: 'matureContact',
     table: CONTACTS_TABLE,
     changes: changesOf(after('legs_at'), NEXT_START, `[${ms('mature_at')}]`),
-    team: 'legs_team[legs_now]',
-    silo: 'legs_silo[legs_now]',
     credited: { mature_contacts: '1', fcr_contacts: `resolved_first_contact = 1 OR isNull(next_start) OR NOT ${before('assumeNotNull(next_start)', asOf)}` },
     select: legsNow(asOf),
     where: `${ms('mature_at')} <= ${asOf}`,
@@ -154,10 +171,9 @@ const branchesAt = (asOf: string): Branch[] => [
   {
     // journeys that start in the period, by the first team of their first contact
     role: ROLE.journey,
+    unit: 'journey',
     table: JOURNEYS_TABLE,
     changes: changesOf(after('contact_starts'), after('cross_silo_flips')),
-    team: 'first_team',
-    silo: 'first_silo',
     credited: {
       journeys: '1',
       journey_contacts: countBefore('contact_starts', asOf),
@@ -168,10 +184,9 @@ const branchesAt = (asOf: string): Branch[] => [
   {
     // transfers before asOf of contacts that start in the period, by the contact's first team
     role: ROLE.handoff,
+    unit: 'contact',
     table: CONTACTS_TABLE,
     changes: changesOf(`[${ms('legs_at[leg]')} + 1]`),
-    team: 'first_team',
-    silo: 'first_silo',
     credited: { transfers: '1' },
     arrayJoin: 'arrayEnumerate(legs_at) AS leg',
     where: `leg > 1 AND ${before('legs_at[leg]', asOf)}`,
@@ -180,10 +195,9 @@ const branchesAt = (asOf: string): Branch[] => [
   {
     // the bounce into a contact that starts in the period, by the contact's first team
     role: ROLE.handoff,
+    unit: 'contact',
     table: CONTACTS_TABLE,
     changes: changesOf(after('previous_legs_at')),
-    team: 'first_team',
-    silo: 'first_silo',
     credited: { transfers: '1' },
     select: previousLegsNow(asOf),
     where: BOUNCE,
