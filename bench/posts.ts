@@ -12,7 +12,7 @@ export interface PostCounts {
 
 export const noPosts = (): PostCounts => ({ posts: 0, postsOk: 0, postsFailed: {}, eventsSent: 0, eventsAccepted: 0, eventsRejected: 0, duplicates: 0 });
 
-/** Ingest's answer to a POST of events (SPEC "Contract"). */
+/** Ingest's answer to a POST of events (README "How it fits together"). */
 export interface IngestAnswer {
   accepted: number;
   duplicates: number;

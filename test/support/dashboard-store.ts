@@ -11,7 +11,7 @@ import { tinyEventsNdjson, tinyOrgMap } from './tiny.ts';
 
 export const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
 
-/** The seeded data: SPEC's tiny example (March 2026) and a generated sample (Jan to Mar 2026). */
+/** The seeded data: the tiny worked example of docs/metrics.md (March 2026) and a generated sample (Jan to Mar 2026). */
 export const SEEDED_PERIOD = { firstDay: '2026-01-01', lastDay: '2026-03-31', from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
 
 export interface DashboardStore {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOrgMap, type OrgMap } from '@seamline/journeys';
 
-/** SPEC's worked example (copied from shared/examples/tiny): events, org map, expected output. */
+/** The worked example of docs/metrics.md (test/fixtures/tiny): events, org map, expected output. */
 const dir = fileURLToPath(new URL('../fixtures/tiny/', import.meta.url));
 
 export const tinyEventsFile = `${dir}events.ndjson`;

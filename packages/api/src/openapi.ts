@@ -29,7 +29,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: { title: 'Seamline metric API', version: metricsApiPackage.version, description: DESCRIPTION },
       tags: [
-        { name: 'metrics', description: 'SPEC figures for a period, organisation-wide or per team or silo' },
+        { name: 'metrics', description: 'The figures of docs/metrics.md for a period, organisation-wide or per team or silo' },
         { name: 'teams', description: "a team's trend, why its customers come back, and its worst journeys" },
         { name: 'journeys', description: 'one journey, every touchpoint in time order' },
       ],

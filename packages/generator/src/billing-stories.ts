@@ -7,9 +7,9 @@ import type { Story } from './story.ts';
 type Trigger = Exclude<BillingEventType, 'billing.payment_succeeded'>;
 
 /**
- * The customer reacts to what billing did. Most within SPEC's 72 hours (the billing system runs at
+ * The customer reacts to what billing did. Most within the default billing window of 72 hours (the billing system runs at
  * night, the customer gets in touch in office hours up to two days on); some only days later,
- * which SPEC no longer counts as billing-triggered.
+ * which no longer counts as billing-triggered.
  */
 function react(story: Story): void {
   if (story.random.chance(0.9)) story.laterDay(0, 2);

@@ -49,7 +49,7 @@ export class Call {
     this.record('call.started');
   }
 
-  /** Handed to another queue: for SPEC, a new leg of the contact. */
+  /** Handed to another queue: by docs/metrics.md, a new leg of the contact. */
   transfer(queue: QueueName): this {
     this.story.afterMinutes(2, 12);
     this.queue = queue;

@@ -146,7 +146,7 @@ export function caller(random: Random, customer: SampleCustomer, direction: 'inb
     // Dialled from the account record: the number and the account it belongs to.
     return { phone: phoneAsDialled(random, customer), billingId: customer.billingId };
   }
-  // Built in SPEC order (email, phone, billingId) so that every line of the sample reads alike.
+  // Built in the canonical event's order (email, phone, billingId) so that every line of the sample reads alike.
   const identified: CustomerIdentifiersInput = {};
   if (random.chance(0.05)) identified.email = emailAsWritten(random, customer);
   identified.phone = customer.withholdsNumber ? 'anonymous' : phoneAsDialled(random, customer);

@@ -47,7 +47,7 @@ function plan(options: GenerateOptions): Plan & { order: Order } {
 }
 
 /**
- * Canonical events (SPEC v1) of a fictional organisation's customers over the sample period.
+ * Canonical events (v1, docs/events.md) of a fictional organisation's customers over the sample period.
  * Customers come back over days and weeks, and some systems learn a link between two of a
  * customer's identifiers only in a later story. Lives are told a chapter at a time, so memory
  * holds the customers living at the moment, not the sample, however many events are asked for.

@@ -1,6 +1,6 @@
 import type { Random } from './random.ts';
 
-/** Where a queue sits in the organisation (SPEC "Org map"). */
+/** Where a queue sits in the organisation (the org map, README "Configuration"). */
 export interface TeamPlacement {
   team: string;
   silo: string;

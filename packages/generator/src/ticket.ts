@@ -41,7 +41,7 @@ export class Ticket {
     this.record('ticket.created', story.now, undefined);
   }
 
-  /** Moved to another group: for SPEC, a new leg of the contact. */
+  /** Moved to another group: by docs/metrics.md, a new leg of the contact. */
   reassign(queue: QueueName): this {
     this.story.agentLater(10, 240);
     this.queue = queue;

@@ -1,6 +1,6 @@
 import { makeDeadLetter, validateCanonicalEvent, type CanonicalEvent, type DeadLetter } from '@seamline/schemas';
 
-/** What the caller is told about one item of a batch (SPEC: accepted, duplicate or rejected with the reason). */
+/** What the caller is told about one item of a batch (accepted, duplicate or rejected with the reason). */
 export type ItemResult =
   | { index: number; id: string; status: 'accepted' }
   | { index: number; id: string; status: 'duplicate' }
@@ -57,7 +57,7 @@ function idOf(value: unknown): string | undefined {
  */
 export interface IntakeOptions {
   receivedAt?: Date;
-  /** Identifier values that never identify anyone (default SPEC's list). */
+  /** Identifier values that never identify anyone (by default anonymous, unknown, n/a). */
   blockedIdentifiers?: readonly string[];
 }
 

@@ -7,7 +7,7 @@ import type { IdentityGraph } from './identity-graph.ts';
  *
  * An event goes to the customer of its identifiers, with one exception: a ticket.reassigned or
  * call.transferred goes to the customer of the contact it is a leg of (the latest earlier
- * contact start of the same source and contactId), because SPEC ties legs to the ticket or
+ * contact start of the same source and contactId), because docs/metrics.md "Legs of a contact" ties legs to the ticket or
  * call, not to the identifiers the move happens to carry. With this, each customer's events are
  * everything needed to compute that customer's contacts and journeys on their own.
  */

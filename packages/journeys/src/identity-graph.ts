@@ -10,7 +10,7 @@ import { stableId } from './ids.ts';
 
 export const DEFAULT_MAX_IDENTIFIERS = 50;
 
-/** A link the over-merging guard refused, kept for a person to review (SPEC "Canonical event"). */
+/** A link the over-merging guard refused, kept for a person to review (docs/events.md). */
 export interface RefusedLink {
   eventId: string;
   /** The identifier keys of the event, e.g. ["email:a@x.com", "phone:+4911111111"]. */
@@ -92,7 +92,7 @@ class DisjointSets {
 }
 
 /**
- * SPEC "Customer": connected components of identifiers that occur together in one event, over
+ * docs/metrics.md "Customer": connected components of identifiers that occur together in one event, over
  * every event given (also those at or after asOf). The over-merging guard makes the result
  * depend on the order links are learnt, so events are processed in (occurredAt, id) order,
  * never in arrival order. An event's links are made all together or not at all: an event

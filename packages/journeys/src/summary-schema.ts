@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The response shapes of SPEC "Contract": the CLI prints them and the metrics API declares them.
+// The response shapes of the metric API and the CLI: the CLI prints them and the API declares them.
 
 const count = z.number().int().nonnegative();
 /** Rounded to 6 decimals; null when the denominator is zero. */
@@ -12,7 +12,7 @@ export const scopeSchema = z.object({
 });
 export type Scope = z.infer<typeof scopeSchema>;
 
-/** Keys in SPEC order, so printed JSON reads as SPEC lists it. */
+/** Keys in the order docs/metrics.md lists the figures, so printed JSON reads alike. */
 export const summarySchema = z.object({
   from: z.iso.datetime(),
   to: z.iso.datetime(),

@@ -1,4 +1,4 @@
-/** The topics Seamline uses. Their names are a public contract (SPEC architecture). */
+/** The topics Seamline uses. Their names are a public contract (README "How it fits together"). */
 export interface Topics {
   /** Accepted canonical events, keyed by a customer identifier. */
   raw: string;

@@ -7,7 +7,7 @@ const instantOrDate = (example: string) =>
   });
 
 /**
- * The query of every metric endpoint and CLI command (SPEC "Contract"), dates (YYYY-MM-DD) read as
+ * The query of every metric endpoint and CLI command (README "The command line" and the OpenAPI document), dates (YYYY-MM-DD) read as
  * local midnight in `tz`, else in `zone` (the organisation's SEAMLINE_TIME_ZONE). What it gives
  * holds instants only.
  */

@@ -104,7 +104,7 @@ describe('figures from the stitched tables, against the journey model rebuilt fr
     await expectSameFigures(new Date(lastEventMs + 1), new Date(lastEventMs + 30 * DAY), asOf, {});
   });
 
-  it('treats the bounds as SPEC does: from inclusive, to exclusive, mature once start + W <= asOf', async () => {
+  it('treats the bounds as docs/metrics.md does: from inclusive, to exclusive, mature once start + W <= asOf', async () => {
     const starts = [...new Set(stitched.model.customers.flatMap((c) => c.contacts.map((contact) => Date.parse(contact.start))))].sort((a, b) => a - b);
     const [from, to] = [starts[100]!, starts[400]!];
     // The first contact that turns mature only after the last event: asOf is exactly then.

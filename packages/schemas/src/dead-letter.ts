@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
-/** A dead letter: input that could not be accepted, kept whole with why (SPEC "Bad input"). */
+/** A dead letter: input that could not be accepted, kept whole with why (README "Operations": dead letters). */
 export const deadLetter = z.object({
   id: z.string().default(() => randomUUID()),
   /** When the bytes arrived, ISO 8601 UTC. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every event type of SPEC's canonical event v1. */
+/** Every event type of the canonical event v1 (docs/events.md). */
 export const EVENT_TYPES = [
   'ticket.created',
   'ticket.reassigned',
@@ -48,7 +48,7 @@ export const customerIdentifiers = z
   .describe('At least one identifier of the customer; identifiers that occur together are linked.');
 
 /**
- * The canonical event v1 as it arrives on the wire (SPEC "Canonical event").
+ * The canonical event v1 as it arrives on the wire (docs/events.md).
  * Structure only: identifier normalisation and the per-type rules live in validate.ts.
  */
 export const canonicalEventV1 = z

@@ -3,7 +3,7 @@ import type { CustomerIdentifiers } from './event.ts';
 export type IdentifierKind = keyof CustomerIdentifiers;
 export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['email', 'phone', 'billingId', 'crmId', 'sourceId'];
 
-/** Values that never identify anyone (SPEC: over-merging guards). Compared after normalisation, lower-cased. */
+/** Values that never identify anyone (the over-merging guard, docs/events.md). Compared after normalisation, lower-cased. */
 export const DEFAULT_BLOCKED_VALUES: readonly string[] = ['anonymous', 'unknown', 'n/a'];
 
 export interface DroppedIdentifier {
@@ -22,7 +22,7 @@ const E164 = /^\+\d{8,15}$/;
 const SOURCE_ID = /^([a-z][a-z0-9_.-]{0,63}):([a-z][a-z0-9_.-]{0,63}):(\S+)$/;
 const ZEROS_ONLY = /^\+0+$/;
 
-/** One identifier normalised per SPEC, or why it cannot be used. */
+/** One identifier normalised as docs/events.md says, or why it cannot be used. */
 export function normaliseIdentifier(kind: IdentifierKind, raw: string): { value: string } | { why: string } {
   switch (kind) {
     case 'email': {
@@ -50,7 +50,7 @@ export function normaliseIdentifier(kind: IdentifierKind, raw: string): { value:
   }
 }
 
-/** Normalises each identifier per SPEC; invalid or blocked ones are dropped and reported. */
+/** Normalises each identifier as docs/events.md says; invalid or blocked ones are dropped and reported. */
 export function normaliseIdentifiers(
   customer: CustomerIdentifiers,
   blocked: readonly string[] = DEFAULT_BLOCKED_VALUES,

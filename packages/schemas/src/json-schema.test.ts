@@ -10,7 +10,7 @@ describe('the checked-in JSON Schema', () => {
     expect(checkedIn).toEqual(canonicalEventJsonSchema());
   });
 
-  it('lists every event type and requires the fields SPEC requires', () => {
+  it('lists every event type and requires the fields the canonical event requires', () => {
     const schema = canonicalEventJsonSchema() as { required: string[]; properties: { type: { enum: string[] } } };
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'type', 'occurredAt', 'source', 'customer', 'channel']));
     expect(schema.properties.type.enum).toHaveLength(15);

@@ -52,7 +52,7 @@ describe('the batch processor on a real ClickHouse', () => {
       asOf: new Date(query.asOf),
     });
 
-  it('re-stitches history when a late event links two customers, and the figures follow SPEC', async () => {
+  it('re-stitches history when a late event links two customers, and the figures follow docs/metrics.md', async () => {
     expect(await processBatch([call, ticket])).toEqual({ accepted: 2, duplicates: 0, deadLetters: 0 });
     const before = await summary();
     expect([before.contacts, before.repeatContacts, before.journeys, before.bounces]).toEqual([2, 0, 2, 0]);

@@ -55,7 +55,7 @@ function periodQueryIn<Extra extends z.ZodRawShape>(zone: string, extra: Extra) 
 export const trendQueryIn = (zone: string) =>
   periodQueryIn(zone, { interval: z.enum(['day', 'week']).default('day').describe('local days, or weeks starting local Monday 00:00') });
 
-/** One interval's summary scoped to the team: SPEC's figures, as /v1/metrics/summary gives them. */
+/** One interval's summary scoped to the team: the figures of docs/metrics.md, as /v1/metrics/summary gives them. */
 export const trendPointSchema = z.object({
   from: z.iso.datetime(),
   to: z.iso.datetime(),

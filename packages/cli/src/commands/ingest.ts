@@ -4,7 +4,7 @@ import { openIngestTarget } from '../embedded/ingest-target.ts';
 import { ingestNdjsonFile, ndjsonFileProblem, type IngestCounts } from '../ingest-file.ts';
 import { createProgress } from '../progress.ts';
 
-/** Ingests a file through the same validation and processing as the services; returns SPEC's counts. */
+/** Ingests a file through the same validation and processing as the services; returns the counts of accepted, duplicate and dead-lettered events. */
 export async function ingestFile(file: string, options: { quiet: boolean; progress: boolean }): Promise<IngestCounts> {
   const problem = ndjsonFileProblem(file);
   if (problem) throw new Error(`ingest: ${file}: ${problem}`);
