@@ -1,8 +1,6 @@
-import type { GoneRow } from '@seamline/clickhouse';
+import type { ContactTableRow, GoneRow, HandoffTableRow, JourneyTableRow } from '@seamline/clickhouse';
 import type { KnownIdentities } from '@seamline/journeys';
 import { identifierKeys, type CanonicalEvent } from '@seamline/schemas';
-
-type Row = Record<string, unknown>;
 
 /**
  * Each customer's journey inputs among these events: the events naming one of its identifiers,
@@ -49,9 +47,9 @@ export const rowKey = {
   CONTACT: 'c:',
   JOURNEY: 'j:',
   HANDOFF: 'h:',
-  contact: (row: Row) => `c:${row.event_id as string}`,
-  journey: (row: Row) => rowKey.ofGone(rowKey.JOURNEY, { id: row.journey_id as string, start: row.start as string }),
-  handoff: (row: Row) => rowKey.ofGone(rowKey.HANDOFF, { id: row.handoff_id as string, start: row.contact_start as string }),
+  contact: (row: Pick<ContactTableRow, 'event_id'>) => `c:${row.event_id}`,
+  journey: (row: Pick<JourneyTableRow, 'journey_id' | 'start'>) => rowKey.ofGone(rowKey.JOURNEY, { id: row.journey_id, start: row.start }),
+  handoff: (row: Pick<HandoffTableRow, 'handoff_id' | 'contact_start'>) => rowKey.ofGone(rowKey.HANDOFF, { id: row.handoff_id, start: row.contact_start }),
   ofGone: (prefix: string, row: GoneRow) => `${prefix}${Date.parse(row.start)}:${row.id}`,
   /** The journey or handoff a key names (with rowKey.JOURNEY or rowKey.HANDOFF as `prefix`). */
   gone: (prefix: string, key: string): GoneRow => {
@@ -62,12 +60,12 @@ export const rowKey = {
 };
 
 /** A 53-bit hash of a row's content, leaving out when it was computed: equal rows need no write. */
-export function rowFingerprint(row: Row): number {
+export function rowFingerprint<R extends object>(row: R): number {
   let a = 0x811c9dc5;
   let b = 0x1b873593;
   for (const key in row) {
     if (key === 'computed_at') continue;
-    const value = row[key];
+    const value: unknown = row[key];
     const text = `${key}=${typeof value === 'string' ? value : `\u0001${JSON.stringify(value)}`}\u0000`;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);

@@ -27,8 +27,6 @@ export interface LinkSettings {
   modelVersion: () => string;
 }
 
-type Row = Record<string, unknown>;
-
 /** A batch linked in memory: what it writes, in order, once the batch before it is written. */
 export interface PreparedLink {
   write(): Promise<void>;
@@ -135,14 +133,14 @@ async function prepare(
     const unknownParts = parts.filter((part) => !known.has(part));
     const certain =
       unknownParts.length === 0 &&
-      !own.contacts.some((row) => !previous.has(rowKey.contact(row)) && mayBe.linked.has(row.event_id as string)) &&
+      !own.contacts.some((row) => !previous.has(rowKey.contact(row)) && mayBe.linked.has(row.event_id)) &&
       !(parts.some((part) => fromTable.has(part)) && (inputs.get(customerId) ?? []).some((e) => mayBe.linked.has(e.id)));
     if (!certain) {
       for (const part of parts) if (!known.has(part) || fromTable.has(part)) uncertain.customerIds.add(part);
-      for (const row of own.contacts) uncertain.contactEventIds.push(row.event_id as string);
+      for (const row of own.contacts) uncertain.contactEventIds.push(row.event_id);
     }
     const now = new Map<string, number>();
-    const take = (list: Row[], into: Row[], key: (row: Row) => string) => {
+    const take = <R extends object>(list: readonly R[], into: R[], key: (row: R) => string) => {
       for (const row of list) {
         const k = key(row);
         const fp = rowFingerprint(row);
@@ -193,8 +191,8 @@ async function prepare(
 
 function groupRows(rows: JourneyRows): Map<string, JourneyRows> {
   const byCustomer = new Map<string, JourneyRows>();
-  const of = (row: Row) => {
-    const customerId = row.customer_id as string;
+  const of = (row: { customer_id: string }) => {
+    const customerId = row.customer_id;
     let own = byCustomer.get(customerId);
     if (!own) byCustomer.set(customerId, (own = { contacts: [], journeys: [], handoffs: [] }));
     return own;
