@@ -237,25 +237,37 @@ function newestRowsSql(from: NewestRowsFrom, select: string, candidates: string,
      ) WHERE ${where} ORDER BY ${orderBy}`;
 }
 
+/** A part of namedNewestRowsReads: its SQL, its row schema and the order of its rows. */
+interface NewestRowsPart<T> {
+  sql: string;
+  row: z.ZodType<T>;
+  /** The order of the part's `orderBy`: a union of parts keeps no order, so the rows are sorted here. */
+  compare: (a: T, b: T) => number;
+}
+
+const newestRowsPart = <T>(sql: string, row: z.ZodType<T>, compare: (a: T, b: T) => number): NewestRowsPart<T> => ({ sql, row, compare });
+
 /**
  * Several newest-rows reads in one query (one round trip to the engine): each part's rows as JSON
- * objects, parsed with its own row schema, in the order of its `orderBy`.
+ * objects, parsed with its own row schema and sorted by its own order.
  */
-async function namedNewestRowsReads<P extends Record<string, { sql: string; row: z.ZodType<unknown> }>>(
+async function namedNewestRowsReads<P extends Record<string, { sql: string; row: z.ZodType<unknown>; compare: (a: never, b: never) => number }>>(
   client: ClickHouseClient,
   name: string,
   parts: P,
   params: Record<string, unknown>,
 ): Promise<{ [K in keyof P]: z.infer<P[K]['row']>[] }> {
   const kinds = Object.keys(parts);
-  const sql = kinds
-    .map((kind, i) => `SELECT toUInt8(${i}) AS part, rowNumberInAllBlocks() AS n, formatRowNoNewline('JSONEachRow', *) AS json FROM (${parts[kind]!.sql})`)
-    .join('\nUNION ALL\n');
-  const rows = await namedRead(client, name, sql, params, z.object({ part: z.coerce.number(), n: z.coerce.number(), json: z.string() }));
+  const sql = kinds.map((kind, i) => `SELECT toUInt8(${i}) AS part, formatRowNoNewline('JSONEachRow', *) AS json FROM (${parts[kind]!.sql})`).join('\nUNION ALL\n');
+  const rows = await namedRead(client, name, sql, params, z.object({ part: z.coerce.number(), json: z.string() }));
   const out = Object.fromEntries(kinds.map((kind) => [kind, [] as unknown[]]));
-  for (const { part, json } of rows.sort((a, b) => a.part - b.part || a.n - b.n)) out[kinds[part]!]!.push(parts[kinds[part]!]!.row.parse(JSON.parse(json)));
+  for (const { part, json } of rows) out[kinds[part]!]!.push(parts[kinds[part]!]!.row.parse(JSON.parse(json)));
+  for (const kind of kinds) out[kind]!.sort(parts[kind]!.compare as (a: unknown, b: unknown) => number);
   return out as { [K in keyof P]: z.infer<P[K]['row']>[] };
 }
+
+/** Code-unit order of two strings, as ClickHouse sorts them. */
+const byBytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A journey with its contacts and handoffs as the tables hold them now; undefined when unknown. */
 export async function readStoredJourney(client: ClickHouseClient, journeyId: string): Promise<StoredJourney | undefined> {
@@ -285,32 +297,35 @@ export async function readStoredJourney(client: ClickHouseClient, journeyId: str
     client,
     'journeys.contacts-handoffs-next',
     {
-      contacts: {
-        sql: ofJourney(
+      contacts: newestRowsPart(
+        ofJourney(
           { table: CONTACTS_TABLE, start: 'start', key: 'event_id', version: 'computed_at', columns: 'source, contact_id, first_team, first_silo, final_team, final_silo, journey_id' },
           'event_id, source, contact_id, toUnixTimestamp64Milli(start) AS start_ms, first_team, first_silo, final_team, final_silo',
           'start_ms, event_id',
         ),
-        row: journeyContactRow,
-      },
-      handoffs: {
-        sql: ofJourney(
+        journeyContactRow,
+        (a, b) => a.start_ms - b.start_ms || byBytes(a.event_id, b.event_id),
+      ),
+      handoffs: newestRowsPart(
+        ofJourney(
           { table: HANDOFFS_TABLE, start: 'contact_start', key: 'handoff_id', version: 'computed_at', columns: 'kind, contact_event_id, at, from_team, from_silo, to_team, to_silo, cross_silo, journey_id' },
           'handoff_id, kind, contact_event_id, toUnixTimestamp64Milli(at) AS at_ms, from_team, from_silo, to_team, to_silo, cross_silo',
           'at_ms, handoff_id',
         ),
-        row: journeyHandoffRow,
-      },
-      later: {
-        sql: newestRowsSql(
+        journeyHandoffRow,
+        (a, b) => a.at_ms - b.at_ms || byBytes(a.handoff_id, b.handoff_id),
+      ),
+      later: newestRowsPart(
+        newestRowsSql(
           { table: JOURNEYS_TABLE, start: 'start', key: 'journey_id', version: 'computed_at', columns: 'customer_id' },
           'toUnixTimestamp64Milli(start) AS start_ms',
           'customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}',
           `${CURRENT_ROWS} AND customer_id = {customer_id:String} AND toUnixTimestamp64Milli(start) > {start_ms:Int64}`,
           'start_ms LIMIT 1',
         ),
-        row: z.object({ start_ms: instantMs }),
-      },
+        z.object({ start_ms: instantMs }),
+        (a, b) => a.start_ms - b.start_ms,
+      ),
     },
     { ...params, customer_id: journey.customer_id, start_ms: journey.start_ms },
   );
