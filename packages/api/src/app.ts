@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createHttpApp, registerHealthRoutes, registerPrometheus, type Registry } from '@seamline/http';
 import type { Logger } from '@seamline/log';
@@ -33,8 +33,6 @@ export interface MetricsAppOptions {
 
 export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger: options.logger, ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }) });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   // Bad query parameters: one 400 naming each bad parameter and why.
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {

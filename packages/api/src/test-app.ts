@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createHttpApp } from '@seamline/http';
 import type { Logger } from '@seamline/log';
 import type { Principal } from './auth/principal.ts';
@@ -18,8 +17,6 @@ export interface TestAppOptions {
 
 export async function buildTestApp(logger: Logger, options: TestAppOptions): Promise<FastifyInstance> {
   const app = createHttpApp({ logger });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   if (options.errorHandler) app.setErrorHandler(options.errorHandler);
   app.addHook('onRequest', async (request) => {
     const given = request.headers['x-test-principal'];

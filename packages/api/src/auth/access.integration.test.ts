@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey, type ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
@@ -28,8 +27,6 @@ let clickhouse: ClickHouse;
 /** The metric API as app.ts composes it, with the auth plugin registered before the routes. */
 async function buildApp(auth: Omit<AuthOptions, 'clickhouse'>): Promise<FastifyInstance> {
   const app = createHttpApp({ logger });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   registerAuth(app, { clickhouse: clickhouse.client, ...auth });
   registerHealthRoutes(app, { clickhouse: async () => (await clickhouse.client.ping()).success });
   await app.register(metricsRoutes, { metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });

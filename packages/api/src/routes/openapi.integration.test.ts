@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '@seamline/clickhouse';
 import { openTestClickHouse } from '@seamline/clickhouse/testing';
@@ -31,8 +30,6 @@ describe('the OpenAPI document at /docs/json', () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
     // As app.ts wires it: the document first, so it learns every route added after it.
     app = createHttpApp({ logger });
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
     await registerOpenApi(app);
     await registerCaching(app);
     registerHealthRoutes(app, { clickhouse: async () => true });

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { maySend, parseApiKey, type ApiKey } from '@seamline/clickhouse';
 import { keyChecker, type KeyVerdict } from '@seamline/http';
 import { unavailable, type EventPublisher } from '../publisher.ts';
@@ -19,23 +21,23 @@ export interface EventsRouteOptions {
   blockedIdentifiers?: readonly string[];
 }
 
-const itemResult = {
-  type: 'object',
-  required: ['index', 'status'],
-  properties: {
-    index: { type: 'integer' },
-    id: { type: 'string' },
-    status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
-    reason: { type: 'string' },
-    path: { type: 'string' },
-  },
-} as const;
+// Properties in the order callers have always received them: required ones first.
+const itemResult = z.object({
+  index: z.number().int(),
+  status: z.enum(['accepted', 'duplicate', 'rejected']),
+  id: z.string().optional(),
+  reason: z.string().optional(),
+  path: z.string().optional(),
+});
 
-const problem = {
-  type: 'object',
-  required: ['error'],
-  properties: { error: { type: 'string' }, reason: { type: 'string' } },
-} as const;
+const problem = z.object({ error: z.string(), reason: z.string().optional() });
+
+const batchAnswer = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.number().int(),
+  items: z.array(itemResult),
+});
 
 /**
  * The key a request must present, checked before its body is read: 401 without a valid key, 403
@@ -77,32 +79,18 @@ function forbiddenSources(items: readonly RawItem[], key: ApiKey): string[] {
 export async function eventsRoute(app: FastifyInstance, options: EventsRouteOptions): Promise<void> {
   const keys = new WeakMap<FastifyRequest, ApiKey>();
   const onRequest = writeKeyHook(options.writeKeys, keys);
-  app.post(
+  app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/events',
     {
       ...(onRequest && { onRequest }),
       schema: {
-        response: {
-          200: {
-            type: 'object',
-            required: ['accepted', 'duplicates', 'rejected', 'items'],
-            properties: {
-              accepted: { type: 'integer' },
-              duplicates: { type: 'integer' },
-              rejected: { type: 'integer' },
-              items: { type: 'array', items: itemResult },
-            },
-          },
-          400: problem,
-          401: problem,
-          403: problem,
-          413: problem,
-          503: problem,
-        },
+        // The raw text, parsed by the route itself: a body that is not JSON is still kept whole.
+        body: z.string().optional(),
+        response: { 200: batchAnswer, 400: problem, 401: problem, 403: problem, 413: problem, 503: problem },
       },
     },
     async (request, reply) => {
-      const body = typeof request.body === 'string' ? request.body : '';
+      const body = request.body ?? '';
       const ndjson = (request.headers['content-type'] ?? '').includes('ndjson');
       const items = splitBody(body, ndjson);
       if ('error' in items) {

@@ -8,7 +8,7 @@ import type { CanonicalEvent, DeadLetter } from '@seamline/schemas';
 import { loadSourceFixture, mutate, mutationsArb } from '@seamline/sources/testing';
 import { createMetricsRegistry, type Registry } from '@seamline/http';
 import { buildIngestApp } from '../app.ts';
-import type { EventPublisher } from '../publisher.ts';
+import { PublishRefused, type EventPublisher } from '../publisher.ts';
 
 const logger = createLogger({ service: 'ingest-test', level: 'silent', pretty: false });
 // 10,000 cases each with `npm run test:faults`.
@@ -143,5 +143,33 @@ describe('POST /v1/sources/:source with random and mutated payloads', () => {
     expect(metrics).toContain('seamline_ingest_refused_unkept_total{source="unknown",service="ingest"} 2');
     expect(metrics).toContain('seamline_ingest_events_total{source="unknown",result="rejected",service="ingest"} 3');
     expect(metrics).not.toMatch(/source="(a1|b2|c3|d4|e5|unknown:)/);
+  });
+
+  it('answers 400 naming the parameter for a source name over 64 characters, and keeps nothing', async () => {
+    const { app, published } = await appWithSink();
+    const post = (source: string) => app.inject({ method: 'POST', url: `/v1/sources/${source}`, payload: '{}', headers: { 'content-type': 'application/json' } });
+    const tooLong = await post('x'.repeat(65));
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toEqual({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message: 'params/source must NOT have more than 64 characters' });
+    expect(published.letters).toEqual([]);
+    expect((await post('x'.repeat(64))).statusCode).toBe(404);
+  });
+
+  it('answers 503 with Retry-After and the reason when Kafka refuses, for events and for a dead letter alike', async () => {
+    const publisher: EventPublisher = {
+      publish: async () => {
+        throw new PublishRefused('too many events are being published now', 7);
+      },
+      ready: async () => true,
+    };
+    const app = await buildIngestApp({ writeKeys: 'off', publisher, logger, rateLimitPerMinute: 0, sourceSecrets: secrets, unauthenticatedDeadLettersPerHour: 100 });
+    const body = JSON.stringify(loadSourceFixture('stripe', readdirSync(fileURLToPath(new URL('../../../../packages/sources/fixtures/stripe/', import.meta.url))).find((f) => f.endsWith('.json'))!.replace(/\.json$/, '')));
+    const refused = await app.inject({ method: 'POST', url: '/v1/sources/stripe', payload: body, headers: { 'content-type': 'application/json', ...sign.stripe!(body) } });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('7');
+    expect(refused.json()).toEqual({ error: expect.stringContaining('retry later'), reason: 'too many events are being published now' });
+    const forged = await app.inject({ method: 'POST', url: '/v1/sources/stripe', payload: body, headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' } });
+    expect(forged.statusCode).toBe(503);
+    expect(forged.json()).toEqual({ error: 'the payload could not be kept as a dead letter now; retry later', reason: 'too many events are being published now' });
   });
 });

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { unavailable, type EventPublisher } from '../publisher.ts';
 import type { IngestTelemetry } from '../telemetry.ts';
 import type { Authenticate } from '../sources/authenticators.ts';
@@ -39,11 +41,16 @@ function refusedBound(perHour: number) {
   };
 }
 
-const problem = {
-  type: 'object',
-  required: ['error'],
-  properties: { error: { type: 'string' }, path: { type: 'string' }, deadLettered: { type: 'boolean' } },
-} as const;
+const problem = z.object({ error: z.string(), path: z.string().optional(), deadLettered: z.boolean().optional() });
+/** Nothing could be stored now: why (Kafka away, or too much in flight), as /v1/events says it. */
+const unavailableProblem = z.object({ error: z.string(), reason: z.string() });
+
+const sourceParams = z.object({
+  // A longer name is no source of ours; the message is the one this answer has always carried.
+  source: z.string().max(64, 'must NOT have more than 64 characters'),
+});
+
+const sourceAnswer = z.object({ accepted: z.number().int(), duplicates: z.number().int(), events: z.array(z.string()) });
 
 /** Marks reasons a replay must never retry: the payload was not shown to come from the source. */
 export const UNAUTHENTICATED = 'unauthenticated';
@@ -55,31 +62,23 @@ export const UNAUTHENTICATED = 'unauthenticated';
  */
 export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOptions): Promise<void> {
   const mayKeepRefused = refusedBound(options.unauthenticatedDeadLettersPerHour);
-  app.post<{ Params: { source: string } }>(
+  app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/sources/:source',
     {
       schema: {
-        params: { type: 'object', properties: { source: { type: 'string', maxLength: 64 } }, required: ['source'] },
-        response: {
-          200: {
-            type: 'object',
-            required: ['accepted', 'duplicates', 'events'],
-            properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' }, events: { type: 'array', items: { type: 'string' } } },
-          },
-          401: problem,
-          404: problem,
-          422: problem,
-          503: problem,
-        },
+        params: sourceParams,
+        // The raw text: signatures are checked over the exact bytes received.
+        body: z.string().optional(),
+        response: { 200: sourceAnswer, 401: problem, 404: problem, 422: problem, 503: unavailableProblem },
       },
     },
     async (request, reply) => {
       const { source } = request.params;
-      const body = typeof request.body === 'string' ? request.body : '';
+      const body = request.body ?? '';
       // Unknown names share one label and one bound: they are the caller's to choose.
       const known = options.translators.has(source);
       const label = known ? source : 'unknown';
-      const refuse = async (status: number, reason: string, path = '', letterSource = source) => {
+      const refuse = async (status: 401 | 404 | 422, reason: string, path = '', letterSource = source) => {
         // A post that did not prove its source (401, 404) is kept only within the bound.
         if (status !== 422 && !mayKeepRefused(label)) {
           options.telemetry.unkept(label);
@@ -88,11 +87,8 @@ export async function sourcesRoute(app: FastifyInstance, options: SourcesRouteOp
         try {
           await options.publisher.publish([], [makeDeadLetter(letterSource, body, reason, path)]);
         } catch (error) {
-          const unavailableNow = unavailable(error);
-          return reply
-            .code(503)
-            .header('retry-after', unavailableNow.retryAfter)
-            .send({ error: 'the payload could not be kept as a dead letter now; retry later', reason: unavailableNow.reason });
+          const { retryAfter, reason: why } = unavailable(error);
+          return reply.code(503).header('retry-after', retryAfter).send({ error: 'the payload could not be kept as a dead letter now; retry later', reason: why });
         }
         options.telemetry.counted(label, 'rejected', 1);
         return reply.code(status).send({ error: reason, ...(path && { path }), deadLettered: true });
