@@ -5,6 +5,7 @@ import { openTestClickHouse } from '../testing.ts';
 import type { ClickHouse } from '../client.ts';
 import { migrate } from '../migrations.ts';
 import { countEvents, readAllEvents, readCustomersEvents, storeNewEvents } from './events.ts';
+import { streamStoredKeys, type StoredKeyKind } from './stored-keys.ts';
 
 function event(id: string, extra: Record<string, unknown> = {}): CanonicalEvent {
   const result = validateCanonicalEvent({
@@ -81,5 +82,17 @@ describe('events table', () => {
   it('applies migrations again without error or change', async () => {
     await migrate(clickhouse.client);
     expect((await countEvents(clickhouse.client)).ids).toBe(7);
+  });
+
+  it('lists every stored event id and every ticket or call id, for the filter a restarted stitcher rebuilds', async () => {
+    const billing = event('b-keys', { type: 'billing.payment_failed', channel: 'billing', source: 'stripe', contactId: undefined, queue: undefined });
+    await storeNewEvents(clickhouse.client, [event('k-keys'), billing]);
+    const keys = new Map<StoredKeyKind, Set<string>>([['event', new Set()], ['thread', new Set()], ['identifier', new Set()]]);
+    await streamStoredKeys(clickhouse.client, (kind, value) => keys.get(kind)!.add(value));
+    const stored = await readAllEvents(clickhouse.client);
+    expect(keys.get('event')).toEqual(new Set(stored.map((e) => e.id)));
+    expect(keys.get('event')).toContain('b-keys');
+    expect(keys.get('thread')).toEqual(new Set(stored.flatMap((e) => (e.contactId === undefined ? [] : [e.contactId]))));
+    expect(keys.get('thread')).toContain('t-k-keys');
   });
 });

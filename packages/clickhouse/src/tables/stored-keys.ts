@@ -8,9 +8,12 @@ export type StoredKeyKind = 'event' | 'identifier' | 'thread';
 
 const PAGE = 500_000;
 
-// Pages of many narrow rows: as arrays (JSONCompactEachRow), cheaper to encode and parse than objects.
-const eventKeysRow = z.tuple([z.string(), z.string().nullable()]);
-const identifierRow = z.tuple([z.string()]);
+// A page of keys comes as one row of columns (the keys, the ticket or call ids that are set, since
+// groupArray leaves NULL out, and the last key):
+// parsing two arrays of strings costs a fifth of parsing as many rows, which matters for the
+// millions of keys a restarted stitcher reads.
+const eventKeysPage = z.tuple([z.array(z.string()), z.array(z.string()), z.string()]);
+const identifiersPage = z.tuple([z.array(z.string()), z.string()]);
 
 /**
  * Every event id, ticket or call id and identifier stored, page by page along each table's sort
@@ -20,33 +23,33 @@ const identifierRow = z.tuple([z.string()]);
 export async function streamStoredKeys(client: ClickHouseClient, onKey: (kind: StoredKeyKind, value: string) => void): Promise<void> {
   let after = '';
   for (;;) {
-    const rows = await namedRead(
+    const [[ids, contactIds, last] = [[], [], '']] = await namedRead(
       client,
       'stored-keys.events',
-      `SELECT id, contact_id FROM ${EVENTS_TABLE} WHERE id > {after:String} ORDER BY id LIMIT ${PAGE}`,
+      `SELECT groupArray(id), groupArray(contact_id), max(id)
+       FROM (SELECT id, contact_id FROM ${EVENTS_TABLE} WHERE id > {after:String} ORDER BY id LIMIT ${PAGE})`,
       { after },
-      eventKeysRow,
+      eventKeysPage,
       'JSONCompactEachRow',
     );
-    for (const [id, contactId] of rows) {
-      onKey('event', id);
-      if (contactId !== null) onKey('thread', contactId);
-    }
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]![0];
+    for (const id of ids) onKey('event', id);
+    for (const contactId of contactIds) onKey('thread', contactId);
+    if (ids.length < PAGE) break;
+    after = last;
   }
   after = '';
   for (;;) {
-    const rows = await namedRead(
+    const [[identifiers, last] = [[], '']] = await namedRead(
       client,
       'stored-keys.identifiers',
-      `SELECT identifier FROM ${IDENTITIES_TABLE} WHERE identifier > {after:String} ORDER BY identifier LIMIT ${PAGE}`,
+      `SELECT groupArray(identifier), max(identifier)
+       FROM (SELECT identifier FROM ${IDENTITIES_TABLE} WHERE identifier > {after:String} ORDER BY identifier LIMIT ${PAGE})`,
       { after },
-      identifierRow,
+      identifiersPage,
       'JSONCompactEachRow',
     );
-    for (const [identifier] of rows) onKey('identifier', identifier);
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]![0];
+    for (const identifier of identifiers) onKey('identifier', identifier);
+    if (identifiers.length < PAGE) break;
+    after = last;
   }
 }
