@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs, isDuration, JOURNEY_DEFAULTS } from './durations.ts';
 
 /** Variables shared by several services; each service's env.ts composes the ones it needs. */
 
@@ -48,7 +49,7 @@ export const identityEnv = {
     .number({ message: 'must be a number' })
     .int()
     .min(2)
-    .default(50)
+    .default(JOURNEY_DEFAULTS.maxIdentifiers)
     .describe('Over-merging guard: the most identifiers one customer may have.'),
   SEAMLINE_BLOCKED_IDENTIFIERS: z
     .string()
@@ -104,14 +105,7 @@ export const proxyEnv = {
     .describe('X-Forwarded-For of which proxies to believe: false, true, a number of hops, or proxy addresses/CIDR ranges.'),
 };
 
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 7d, 72h, 30m')
-  .transform((value) => {
-    const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
-    const units = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 } as const;
-    return Number(match![1]) * units[match![2] as keyof typeof units];
-  });
+const duration = z.string().refine(isDuration, 'must be a duration such as 7d, 72h, 30m').transform(durationMs);
 
 /** Whether the runtime knows `zone` as a time zone (an IANA name such as Europe/Berlin, or UTC). */
 export function knownTimeZone(zone: string): boolean {
@@ -129,8 +123,8 @@ export const metricsEnv = {
     .default('UTC')
     .refine(knownTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York, or UTC')
     .describe('The organisation\'s time zone: where its days and weeks start, and what a date without a time means.'),
-  SEAMLINE_REPEAT_WINDOW: duration.prefault('7d').describe('Repeat window W.'),
-  SEAMLINE_BILLING_WINDOW: duration.prefault('72h').describe('Billing trigger window B.'),
+  SEAMLINE_REPEAT_WINDOW: duration.prefault(JOURNEY_DEFAULTS.repeatWindow).describe('Repeat window W.'),
+  SEAMLINE_BILLING_WINDOW: duration.prefault(JOURNEY_DEFAULTS.billingWindow).describe('Billing trigger window B.'),
   SEAMLINE_ORG_MAP: z.string().optional().describe('Org map file (YAML or JSON).'),
 };
 

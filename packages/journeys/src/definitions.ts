@@ -1,3 +1,4 @@
+import { durationMs, JOURNEY_DEFAULTS } from '@seamline/config';
 import type { CanonicalEvent, EventType } from '@seamline/schemas';
 import type { Summary } from './summary-schema.ts';
 
@@ -6,10 +7,10 @@ import type { Summary } from './summary-schema.ts';
 // journey model (journeys.ts, contacts.ts, billing-trigger.ts, as-of.ts) and the SQL over the
 // stored rows (metric-rows.ts of @seamline/clickhouse) apply these rules; they do not restate them.
 
-/** "Parameters": W, the repeat window, unless SEAMLINE_REPEAT_WINDOW says otherwise. */
-export const DEFAULT_REPEAT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
-/** "Parameters": B, the billing window, unless SEAMLINE_BILLING_WINDOW says otherwise. */
-export const DEFAULT_BILLING_WINDOW_MS = 72 * 60 * 60 * 1000;
+/** "Parameters": W, the repeat window (7 days), unless SEAMLINE_REPEAT_WINDOW says otherwise. */
+export const DEFAULT_REPEAT_WINDOW_MS = durationMs(JOURNEY_DEFAULTS.repeatWindow);
+/** "Parameters": B, the billing window (72 hours), unless SEAMLINE_BILLING_WINDOW says otherwise. */
+export const DEFAULT_BILLING_WINDOW_MS = durationMs(JOURNEY_DEFAULTS.billingWindow);
 
 const CONTACT_START_TYPES: ReadonlySet<EventType> = new Set<EventType>(['ticket.created', 'ticket.reopened', 'call.started']);
 const LEG_MOVE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['ticket.reassigned', 'call.transferred']);

@@ -1,3 +1,4 @@
+import { JOURNEY_DEFAULTS } from '@seamline/config';
 import {
   IDENTIFIER_KINDS,
   identifierKey,
@@ -8,7 +9,8 @@ import {
 import { orderEvents } from './events.ts';
 import { stableId } from './ids.ts';
 
-export const DEFAULT_MAX_IDENTIFIERS = 50;
+/** The over-merging guard unless SEAMLINE_MAX_IDENTIFIERS says otherwise (docs/events.md). */
+export const DEFAULT_MAX_IDENTIFIERS: number = JOURNEY_DEFAULTS.maxIdentifiers;
 
 /** A link the over-merging guard refused, kept for a person to review (docs/events.md). */
 export interface RefusedLink {

@@ -64,19 +64,6 @@ export const METRIC_LABELS: Record<MetricName, string> = {
   crossSiloBounces: 'Cross-silo bounces',
 };
 
-const UNITS = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-] as const;
-
-/** 604800000 → "7d": the largest unit that divides the duration, as rule files write it. */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of UNITS) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
-
 function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;

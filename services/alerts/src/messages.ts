@@ -2,7 +2,8 @@ import { localTime } from '@seamline/metrics';
 import { z } from 'zod';
 import type { Scope } from '@seamline/journeys';
 import type { Digest } from './digest.ts';
-import { formatChange, formatDuration, formatFigure, METRIC_LABELS, type MetricName } from './figures.ts';
+import { formatDuration } from '@seamline/config';
+import { formatChange, formatFigure, METRIC_LABELS, type MetricName } from './figures.ts';
 import type { AlertRule } from './rules.ts';
 
 // What the webhooks receive: a Slack incoming-webhook body. `text` alone is a complete message

@@ -1,7 +1,7 @@
 import { isTimeZone } from '@seamline/metrics';
 import { z } from 'zod';
-import { durationSchema, loadYamlSettings, parseYamlSettings } from '@seamline/config';
-import { countsOnlyMatureContacts, formatDuration, METRIC_NAMES } from './figures.ts';
+import { durationSchema, formatDuration, loadYamlSettings, parseYamlSettings } from '@seamline/config';
+import { countsOnlyMatureContacts, METRIC_NAMES } from './figures.ts';
 
 // The rules file (ALERT_RULES): thresholds on summary figures, the webhooks they go to, and the
 // weekly digest. One schema; the types below are inferred from it.

@@ -1,5 +1,5 @@
 import { cliKafkaSettings } from '../env.ts';
-import { ConfigError } from '@seamline/config';
+import { ConfigError, JOURNEY_DEFAULTS } from '@seamline/config';
 import { appliedMigrationVersions, clickhouseSettingsFromEnv, connectClickHouse, countDeadLettersByReason, readMigrations, type ClickHouse } from '@seamline/clickhouse';
 import { EMPTY_ORG_MAP, loadOrgMap, type OrgMap } from '@seamline/journeys';
 import { consumerLag, createKafka, topicNames } from '@seamline/kafka';
@@ -24,9 +24,9 @@ const FIXES: Record<string, string> = {
   KAFKA_TOPIC_PREFIX: 'set KAFKA_TOPIC_PREFIX=staging. (letters, digits, ".", "_" and "-")',
   CLICKHOUSE_URL: 'set CLICKHOUSE_URL=http://localhost:8123, or unset it for the embedded engine',
   CLICKHOUSE_DATABASE: 'set CLICKHOUSE_DATABASE=seamline',
-  SEAMLINE_REPEAT_WINDOW: 'set SEAMLINE_REPEAT_WINDOW=7d',
-  SEAMLINE_BILLING_WINDOW: 'set SEAMLINE_BILLING_WINDOW=72h',
-  SEAMLINE_MAX_IDENTIFIERS: 'set SEAMLINE_MAX_IDENTIFIERS=50',
+  SEAMLINE_REPEAT_WINDOW: `set SEAMLINE_REPEAT_WINDOW=${JOURNEY_DEFAULTS.repeatWindow}`,
+  SEAMLINE_BILLING_WINDOW: `set SEAMLINE_BILLING_WINDOW=${JOURNEY_DEFAULTS.billingWindow}`,
+  SEAMLINE_MAX_IDENTIFIERS: `set SEAMLINE_MAX_IDENTIFIERS=${JOURNEY_DEFAULTS.maxIdentifiers}`,
   LOG_LEVEL: 'set LOG_LEVEL=info',
 };
 
