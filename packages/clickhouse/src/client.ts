@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '@seamline/log';
+import { namedCommand } from './tables/named-query.ts';
 
 export interface ClickHouseSettings {
   /** A ClickHouse server; unset means the embedded engine (chDB) on disk under dataDir. */
@@ -44,6 +45,9 @@ export function clickhouseSettingsFromEnv(env: {
 
 const clickhouseSettings = { date_time_input_format: 'best_effort', output_format_json_quote_64bit_integers: 0 } as const;
 
+/** `database` is a plain identifier (CLICKHOUSE_DATABASE is checked as one). */
+const createDatabase = (client: ClickHouseClient, database: string) => namedCommand(client, 'database.create', `CREATE DATABASE IF NOT EXISTS ${database}`);
+
 /**
  * The one ClickHouse client factory. A server when `url` is set; otherwise chDB, loaded lazily
  * because it costs about 220 MB and only the embedded mode needs it. Creates the database.
@@ -56,7 +60,7 @@ export async function connectClickHouse(settings: ClickHouseSettings, logger?: L
       ...(settings.password !== undefined && { password: settings.password }),
     };
     const bootstrap = createClient({ url: settings.url, ...credentials });
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
+    await createDatabase(bootstrap, settings.database);
     await bootstrap.close();
     const client = createClient({
       url: settings.url,
@@ -79,9 +83,9 @@ export async function connectClickHouse(settings: ClickHouseSettings, logger?: L
     NonNullable<Parameters<typeof createClient>[0]>['connection']
   >;
   const client = createClient({ connection, clickhouse_settings: clickhouseSettings });
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
+  await createDatabase(client, settings.database);
   // The embedded connection ignores the client's `database` option; its one session keeps USE.
-  await client.command({ query: `USE ${settings.database}` });
+  await namedCommand(client, 'database.use', `USE ${settings.database}`);
   logger?.info({ clickhouse: 'embedded', path, database: settings.database }, 'ClickHouse embedded engine (chDB)');
   return { client, mode: 'embedded', database: settings.database, location: path, close: () => client.close() };
 }
