@@ -9,12 +9,11 @@ import { parseOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics';
 import { buildMetricsApp } from './app.ts';
-import { stitchTiny } from './tiny-store.ts';
+import { stitchTiny, TINY_WINDOWS } from './tiny-store.ts';
 
 // Accept: text/csv on the metric endpoints and the trend: the figures of the JSON, as CSV.
 
 const logger = createLogger({ service: 'csv-test', level: 'warn', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
 const fixture = new URL('../../../test/fixtures/tiny/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
 const orgMap = parseOrgMap(read('org.json'), 'org.json');
@@ -29,7 +28,7 @@ describe('CSV from the metric API', () => {
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
     await stitchTiny(clickhouse.client, orgMap, logger);
-    const metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
+    const metrics = createMetricsService(clickhouse.client, () => orgMap, TINY_WINDOWS);
     app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: () => orgMap, logger, auth: 'off' });
   });
   afterAll(async () => {
@@ -84,7 +83,7 @@ describe('CSV from the metric API', () => {
   });
 
   it('reads dates without a time as local midnight in tz, else in the organisation\'s zone', async () => {
-    const metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
+    const metrics = createMetricsService(clickhouse.client, () => orgMap, TINY_WINDOWS);
     const berlin = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: () => orgMap, logger, auth: 'off', timeZone: 'Europe/Berlin' });
     try {
       const inBerlin = (await berlin.inject({ method: 'GET', url: '/v1/metrics/summary?from=2026-03-01&to=2026-04-01&asOf=2026-04-02' })).json();

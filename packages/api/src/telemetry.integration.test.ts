@@ -8,12 +8,11 @@ import { EMPTY_ORG_MAP, parseOrgMap, type OrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { createMetricsService } from '@seamline/metrics';
 import { buildMetricsApp } from './app.ts';
-import { stitchTiny } from './tiny-store.ts';
+import { stitchTiny, TINY_WINDOWS } from './tiny-store.ts';
 
 // GET /metrics of the metric API: open without a key, with how fresh the stitched tables are.
 
 const logger = createLogger({ service: 'metrics-api-telemetry-test', level: 'warn', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
 const fixture = new URL('../../../test/fixtures/tiny/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
 const sample = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
@@ -29,7 +28,7 @@ describe('the metric API /metrics', () => {
   afterAll(async () => clickhouse?.close());
 
   it('serves the age of the newest stored event, whether the tables hold the model in force, and the build, without a key', async () => {
-    const metrics = createMetricsService(clickhouse.client, () => inForce, WINDOWS);
+    const metrics = createMetricsService(clickhouse.client, () => inForce, TINY_WINDOWS);
     const app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics, orgMap: () => inForce, logger, auth: 'required', registry: createMetricsRegistry('metrics-api') });
     try {
       const newest = Math.max(...read('events.ndjson').split('\n').filter(Boolean).map((line) => Date.parse((JSON.parse(line) as { occurredAt: string }).occurredAt)));

@@ -9,13 +9,12 @@ import { parseOrgMap } from '@seamline/journeys';
 import { createLogger } from '@seamline/log';
 import { buildMetricsApp } from '../app.ts';
 import { createMetricsService } from '@seamline/metrics';
-import { stitchTiny } from '../tiny-store.ts';
+import { stitchTiny, TINY_WINDOWS } from '../tiny-store.ts';
 
 // Hostile values in every query parameter and path segment of the metric API: SQL injection,
 // quotes, comments, control characters, huge and odd strings. Each request gets an answer the
 // caller can act on (2xx, 4xx), never a 5xx, and the stored tables are unchanged afterwards.
 const logger = createLogger({ service: 'hostile-test', level: 'fatal', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
 const fixture = new URL('../../../../test/fixtures/tiny/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, fixture), 'utf8');
 const orgMap = parseOrgMap(read('org.json'), 'org.json');
@@ -57,7 +56,7 @@ describe('hostile input on every metric API parameter', () => {
   beforeAll(async () => {
     clickhouse = await openTestClickHouse(testStack().clickhouseUrl);
     await stitchTiny(clickhouse.client, orgMap, logger);
-    app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS), orgMap: () => orgMap, logger });
+    app = await buildMetricsApp({ clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, TINY_WINDOWS), orgMap: () => orgMap, logger });
     before = await countEvents(clickhouse.client);
   });
   afterAll(async () => {

@@ -13,9 +13,9 @@ import { journeyRoutes } from './journeys.ts';
 import { metricsRoutes } from './metrics.ts';
 import { orgRoutes } from './org.ts';
 import { teamRoutes } from './teams.ts';
+import { TINY_WINDOWS } from '../tiny-store.ts';
 
 const logger = createLogger({ service: 'openapi-test', level: 'warn', pretty: false });
-const WINDOWS = { repeatWindowMs: 7 * 86_400_000, billingWindowMs: 72 * 3_600_000, maxIdentifiers: 50 };
 const orgMap = parseOrgMap('{"queues":{"Q1":{"team":"t1","silo":"s1"}}}', 'org.json');
 
 type Operation = { tags?: string[]; parameters?: { in: string; name: string }[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
@@ -33,10 +33,10 @@ describe('the OpenAPI document at /docs/json', () => {
     await registerOpenApi(app);
     await registerCaching(app);
     registerHealthRoutes(app, { clickhouse: async () => true });
-    const metrics = createMetricsService(clickhouse.client, () => orgMap, WINDOWS);
+    const metrics = createMetricsService(clickhouse.client, () => orgMap, TINY_WINDOWS);
     await app.register(metricsRoutes, { metrics });
     await app.register(orgRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
-    await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, WINDOWS) });
+    await app.register(teamRoutes, { clickhouse: clickhouse.client, metrics: createMetricsService(clickhouse.client, () => orgMap, TINY_WINDOWS) });
     await app.register(journeyRoutes, { clickhouse: clickhouse.client, orgMap: () => orgMap });
     await app.ready();
     const response = await app.inject({ method: 'GET', url: '/docs/json' });
