@@ -54,9 +54,13 @@ function tally(model: JourneyModel, period: Period, keyOf: AttributionKey): Map<
         counts.contacts++;
         if (contact.repeat) counts.repeatContacts++;
         for (const handoff of contact.handoffs) {
-          const [all, crossSilo] = handoff.kind === 'transfer' ? (['transfers', 'crossSiloTransfers'] as const) : (['bounces', 'crossSiloBounces'] as const);
-          counts[all]++;
-          if (handoff.crossSilo) counts[crossSilo]++;
+          if (handoff.kind === 'transfer') {
+            counts.transfers++;
+            if (handoff.crossSilo) counts.crossSiloTransfers++;
+          } else {
+            counts.bounces++;
+            if (handoff.crossSilo) counts.crossSiloBounces++;
+          }
         }
         byContact.handoffs.push(...contact.handoffs);
       }
