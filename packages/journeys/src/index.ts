@@ -55,6 +55,7 @@ export {
   summarizeJourneys,
   summarizeTeams,
   summarizeTransitions,
+  transitionsOf,
   type MetricParams,
   type Period,
 } from './metrics.ts';

@@ -124,28 +124,37 @@ export function summarizeTeams(model: JourneyModel, period: Period): Teams {
 export function summarizeTransitions(model: JourneyModel, period: Period): Transitions {
   const scope = period.scope ?? {};
   const tallies = tally(model, period, (team, silo) => (inScope(scope, team, silo) ? 'scope' : undefined));
-  const handoffs = tallies.get('scope')?.handoffs ?? [];
-  const silos = countPairs(handoffs, (h) => [h.fromSilo, h.toSilo]);
-  const teams = countPairs(handoffs, (h) => [h.fromTeam, h.toTeam]);
+  return transitionsOf(tallies.get('scope')?.handoffs ?? [], (h) => [h.fromSilo, h.toSilo], (h) => [h.fromTeam, h.toTeam]);
+}
+
+/**
+ * Transitions from handoffs, or from rows that count several: `weight` of each item summed per
+ * (from, to) pair of silos and of teams, each list sorted by from then to in code-unit order.
+ */
+export function transitionsOf<T>(
+  items: readonly T[],
+  silosOf: (item: T) => [from: string, to: string],
+  teamsOf: (item: T) => [from: string, to: string],
+  weight: (item: T) => number = () => 1,
+): Transitions {
   return {
-    silos: silos.map(([fromSilo, toSilo, count]) => ({ fromSilo, toSilo, count })),
-    teams: teams.map(([fromTeam, toTeam, count]) => ({ fromTeam, toTeam, count })),
+    silos: countPairs(items, silosOf, weight).map(([fromSilo, toSilo, count]) => ({ fromSilo, toSilo, count })),
+    teams: countPairs(items, teamsOf, weight).map(([fromTeam, toTeam, count]) => ({ fromTeam, toTeam, count })),
   };
 }
 
-function countPairs(handoffs: readonly Handoff[], pairOf: (h: Handoff) => [string, string]): [string, string, number][] {
+function countPairs<T>(items: readonly T[], pairOf: (item: T) => [string, string], weight: (item: T) => number): [string, string, number][] {
   const counts = new Map<string, [string, string, number]>();
-  for (const handoff of handoffs) {
-    const [from, to] = pairOf(handoff);
+  for (const item of items) {
+    const [from, to] = pairOf(item);
     const key = JSON.stringify([from, to]);
     const entry = counts.get(key);
-    if (entry) entry[2]++;
-    else counts.set(key, [from, to, 1]);
+    if (entry) entry[2] += weight(item);
+    else counts.set(key, [from, to, weight(item)]);
   }
   return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
 }
 
-/** Code-unit order, the same on every machine and locale. */
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

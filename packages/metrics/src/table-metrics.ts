@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { countsOf, NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricReadOptions, type MetricTableQuery, type TalliedCounts, type TransitionCount } from '@seamline/clickhouse';
+import { countsOf, NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricReadOptions, type MetricTableQuery, type TalliedCounts } from '@seamline/clickhouse';
 import type { Figures, Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
-import { byCodeUnit, figuresOf } from '@seamline/journeys';
+import { byCodeUnit, figuresOf, transitionsOf } from '@seamline/journeys';
 
 // The figures of docs/metrics.md aggregated in ClickHouse over the stitched contacts_v2 and journeys_v2,
 // instead of rebuilding the journey model from every event. The rows are computed from all
@@ -37,23 +37,7 @@ export async function teamsFromTables(client: ClickHouseClient, params: TableMet
 /** Handoffs (transfers and bounces) counted in the summary, per silo pair and per team pair. */
 export async function transitionsFromTables(client: ClickHouseClient, params: TableMetricParams, options: MetricReadOptions = {}): Promise<Transitions> {
   const rows = await readMetricTransitions(client, params, options);
-  return {
-    silos: countPairs(rows, (row) => [row.from_silo, row.to_silo]).map(([fromSilo, toSilo, count]) => ({ fromSilo, toSilo, count })),
-    teams: countPairs(rows, (row) => [row.from_team, row.to_team]).map(([fromTeam, toTeam, count]) => ({ fromTeam, toTeam, count })),
-  };
-}
-
-/** Counts summed per (from, to), sorted by from then to in code-unit order (ClickHouse sorts bytes). */
-function countPairs(rows: readonly TransitionCount[], pairOf: (row: TransitionCount) => [string, string]): [string, string, number][] {
-  const counts = new Map<string, [string, string, number]>();
-  for (const row of rows) {
-    const [from, to] = pairOf(row);
-    const key = JSON.stringify([from, to]);
-    const entry = counts.get(key);
-    if (entry) entry[2] += row.count;
-    else counts.set(key, [from, to, row.count]);
-  }
-  return [...counts.values()].sort((a, b) => byCodeUnit(a[0], b[0]) || byCodeUnit(a[1], b[1]));
+  return transitionsOf(rows, (row) => [row.from_silo, row.to_silo], (row) => [row.from_team, row.to_team], (row) => row.count);
 }
 
 /** The summary's figures from the counts tallied in ClickHouse. */
