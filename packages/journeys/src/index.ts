@@ -55,6 +55,7 @@ export {
   summarizeJourneys,
   summarizeTeams,
   summarizeTransitions,
+  summaryOf,
   transitionsOf,
   type MetricParams,
   type Period,

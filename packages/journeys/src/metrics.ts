@@ -88,15 +88,18 @@ function tally(model: JourneyModel, period: Period, keyOf: AttributionKey): Map<
 const inScope = (scope: Scope, team: string, silo: string): boolean =>
   (scope.team === undefined || scope.team === team) && (scope.silo === undefined || scope.silo === silo);
 
-function toSummary(model: JourneyModel, period: Period, scope: Scope, t: Tally): Summary {
+/** A summary of `counts`: the period, the instant they are as of, the scope and the figures. */
+export function summaryOf(from: Date, to: Date, asOf: string, scope: Scope, counts: Readonly<Counts>): Summary {
   return {
-    from: period.from.toISOString(),
-    to: period.to.toISOString(),
-    asOf: model.asOf,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    asOf,
     scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
-    ...figuresOf(t.counts),
+    ...figuresOf(counts),
   };
 }
+
+const toSummary = (model: JourneyModel, period: Period, scope: Scope, t: Tally): Summary => summaryOf(period.from, period.to, model.asOf, scope, t.counts);
 
 /** The summary of a model already built (one model serves several periods and scopes). */
 export function summarizeJourneys(model: JourneyModel, period: Period): Summary {

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { countsOf, NO_COUNTS, readMetricTallies, readMetricTransitions, type MetricReadOptions, type MetricTableQuery, type TalliedCounts } from '@seamline/clickhouse';
 import type { Figures, Scope, Summary, TeamSummary, Teams, Transitions } from '@seamline/journeys';
-import { byCodeUnit, figuresOf, transitionsOf } from '@seamline/journeys';
+import { byCodeUnit, figuresOf, summaryOf, transitionsOf } from '@seamline/journeys';
 
 // The figures of docs/metrics.md aggregated in ClickHouse over the stitched contacts_v2 and journeys_v2,
 // instead of rebuilding the journey model from every event. The rows are computed from all
@@ -46,11 +46,5 @@ export function figuresOfTallied(t: TalliedCounts): Figures {
 }
 
 function toSummary(params: TableMetricParams, scope: Scope, t: TalliedCounts): Summary {
-  return {
-    from: params.from.toISOString(),
-    to: params.to.toISOString(),
-    asOf: params.asOf.toISOString(),
-    scope: { ...(scope.team !== undefined && { team: scope.team }), ...(scope.silo !== undefined && { silo: scope.silo }) },
-    ...figuresOfTallied(t),
-  };
+  return summaryOf(params.from, params.to, params.asOf.toISOString(), scope, countsOf(t));
 }
